@@ -1,0 +1,93 @@
+/**
+ * The daemon's read-only HTTP API on 127.0.0.1, for the CLI and (later) the dashboard. Every request
+ * needs `Authorization: Bearer <token>` with the token from the home's `http-token` file (0600).
+ *
+ *   GET /api/status                          what `wandb-daemon status --json` prints
+ *   GET /api/runs                            every run, newest first
+ *   GET /api/runs/:run                       one run (pk or id) with config and summary
+ *   GET /api/runs/:run/history?keys=a,b&minStep=&maxStep=&limit=   {"rows":[...]}
+ *   GET /api/runs/:run/console?from=&limit=  console lines
+ *   GET /api/live?run=                       websocket: {"type":"history","run",...,"row"} per new row
+ */
+import websocket from '@fastify/websocket';
+import type Database from 'better-sqlite3';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { StatusReply } from '@wandb-daemon/protocol';
+import type { CommitQueue, CommittedHistory } from '../ingest/commit-queue.js';
+import type { DaemonPaths } from '../lifecycle/paths.js';
+import type { Logger } from '../log.js';
+import { Queries } from './queries.js';
+import { bearerMatches, loadOrCreateToken } from './token.js';
+
+export interface HttpApiOptions {
+  paths: DaemonPaths;
+  db: Database.Database;
+  queue: CommitQueue;
+  log: Logger;
+  status: () => StatusReply;
+  port: number;
+}
+
+export interface HttpApi {
+  port: number;
+  close(): Promise<void>;
+}
+
+const intOrUndefined = (value: unknown): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+};
+
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
+  const token = loadOrCreateToken(options.paths.httpToken);
+  const queries = new Queries(options.db);
+  const app: FastifyInstance = Fastify({ loggerInstance: options.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+  await app.register(websocket);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!bearerMatches(request.headers.authorization, token)) {
+      await reply.code(401).send({ error: 'missing or wrong bearer token (see the http-token file in the daemon home)' });
+    }
+  });
+  registerRoutes(app, queries, options.status);
+  registerLive(app, queries, options.queue);
+  await app.listen({ host: '127.0.0.1', port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { port, close: () => app.close() };
+}
+
+function registerRoutes(app: FastifyInstance, queries: Queries, status: () => StatusReply): void {
+  const notFound = (reply: FastifyReply, run: string) => reply.code(404).send({ error: `no run ${run}` });
+  app.get('/api/status', async () => status());
+  app.get('/api/runs', async () => ({ runs: queries.runs() }));
+  app.get<{ Params: { run: string } }>('/api/runs/:run', async (request, reply) => queries.run(request.params.run) ?? notFound(reply, request.params.run));
+  app.get<{ Params: { run: string }; Querystring: Record<string, string | undefined> }>('/api/runs/:run/history', async (request, reply) => {
+    const run = queries.run(request.params.run);
+    if (!run) return notFound(reply, request.params.run);
+    const q = request.query;
+    const query = { keys: q.keys ? q.keys.split(',').filter(Boolean) : undefined, minStep: intOrUndefined(q.minStep), maxStep: intOrUndefined(q.maxStep), limit: intOrUndefined(q.limit) };
+    if ([query.minStep, query.maxStep, query.limit].some((n) => Number.isNaN(n))) return reply.code(400).send({ error: 'minStep, maxStep and limit must be integers' });
+    return { rows: queries.history(run.pk, query) };
+  });
+  app.get<{ Params: { run: string }; Querystring: Record<string, string | undefined> }>('/api/runs/:run/console', async (request, reply) => {
+    const run = queries.run(request.params.run);
+    if (!run) return notFound(reply, request.params.run);
+    return { lines: queries.console(run.pk, intOrUndefined(request.query.from) ?? 0, intOrUndefined(request.query.limit) ?? 1000) };
+  });
+}
+
+/** Streams each committed history row to websocket subscribers (optionally of one run). */
+function registerLive(app: FastifyInstance, queries: Queries, queue: CommitQueue): void {
+  app.get<{ Querystring: { run?: string } }>('/api/live', { websocket: true }, (socket, request) => {
+    const only = request.query.run ? queries.run(request.query.run)?.pk ?? -1 : null;
+    const onCommitted = (rows: CommittedHistory[]) => {
+      for (const row of rows) {
+        if (only !== null && row.run !== only) continue;
+        socket.send(JSON.stringify({ type: 'history', run: row.run, runId: row.runId, step: row.step, row: queries.historyAt(row.run, row.lineNo) }));
+      }
+    };
+    queue.on('committed', onCommitted);
+    socket.on('close', () => queue.off('committed', onCommitted));
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * Group commit. Records from every connection are queued as they are decoded and written together in
+ * one transaction per turn of the event loop (setImmediate runs after the I/O callbacks that queued
+ * them). Acknowledgements and `finish` replies go out only after that transaction committed, so a
+ * client never drops from its replay buffer anything that is not on disk.
+ */
+import { EventEmitter } from 'node:events';
+import type Database from 'better-sqlite3';
+import type { Finish, FinishReply, RecordMessage, WireError } from '@wandb-daemon/protocol';
+import type { Logger } from '../log.js';
+import type { ActiveRun } from '../store/active-run.js';
+import type { RecordWriter } from '../store/record-writer.js';
+import type { RunStore } from '../store/run-store.js';
+import type { ConnectionHandle, RunRegistry } from './run-registry.js';
+
+/** What the queue needs to answer a connection. */
+export interface QueueConnection extends ConnectionHandle {
+  sendAcks(acks: { run: number; seq: number }[]): void;
+  sendNotice(error: WireError, about?: { run?: number; seq?: number }): void;
+  reply(id: number, result: unknown): void;
+  replyError(id: number, error: WireError): void;
+}
+
+export type QueueEntry =
+  | { kind: 'record'; conn: QueueConnection; record: RecordMessage }
+  | { kind: 'finish'; conn: QueueConnection; request: Finish }
+  | { kind: 'disconnect'; conn: QueueConnection };
+
+/** A history line just committed, for live subscribers. */
+export interface CommittedHistory {
+  run: number;
+  runId: string;
+  lineNo: number;
+  step: number;
+}
+
+/** Largest number of entries in one transaction; the rest wait for the next turn. */
+export const MAX_BATCH_ENTRIES = 20_000;
+
+interface BatchEffects {
+  acks: Map<QueueConnection, Map<number, number>>;
+  after: (() => void)[];
+  touched: Set<ActiveRun>;
+  history: CommittedHistory[];
+}
+
+export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] }> {
+  private pending: QueueEntry[] = [];
+  private scheduled = false;
+  private batches = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly runs: RunStore,
+    private readonly writer: RecordWriter,
+    private readonly registry: RunRegistry,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  push(entry: QueueEntry): void {
+    this.pending.push(entry);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Entries waiting for the next commit. */
+  get depth(): number {
+    return this.pending.length;
+  }
+
+  /** Transactions committed so far. */
+  get committedBatches(): number {
+    return this.batches;
+  }
+
+  /** Commits everything queued now (used before run.start and at shutdown). */
+  flush(): void {
+    this.scheduled = false;
+    while (this.pending.length > 0) {
+      const batch = this.pending.length <= MAX_BATCH_ENTRIES ? this.pending : this.pending.slice(0, MAX_BATCH_ENTRIES);
+      this.pending = batch === this.pending ? [] : this.pending.slice(MAX_BATCH_ENTRIES);
+      this.commit(batch);
+    }
+  }
+
+  private commit(batch: QueueEntry[]): void {
+    const effects: BatchEffects = { acks: new Map(), after: [], touched: new Set(), history: [] };
+    const durable = batch.some((e) => e.kind === 'finish');
+    try {
+      // A finish reply promises durability even against power loss: fsync the WAL for that commit.
+      if (durable) this.db.pragma('synchronous = FULL');
+      this.db.transaction(() => {
+        for (const entry of batch) this.applyEntry(entry, effects);
+        for (const run of effects.touched) this.runs.flush(run);
+      })();
+      this.batches += 1;
+    } catch (error) {
+      this.recover(batch, effects, error as Error);
+      return;
+    } finally {
+      if (durable) this.db.pragma('synchronous = NORMAL');
+    }
+    this.announce(effects);
+  }
+
+  private applyEntry(entry: QueueEntry, effects: BatchEffects): void {
+    if (entry.kind === 'record') this.applyRecord(entry.conn, entry.record, effects);
+    else if (entry.kind === 'finish') this.applyFinish(entry.conn, entry.request, effects);
+    else this.applyDisconnect(entry.conn, effects);
+  }
+
+  private applyRecord(conn: QueueConnection, record: RecordMessage, effects: BatchEffects): void {
+    const attached = this.registry.get(record.run);
+    if (!attached || attached.owner !== conn) {
+      effects.after.push(() => conn.sendNotice({ code: 'RUN_NOT_ATTACHED', message: `run ${record.run} is not attached to this connection; send run.start first` }, record));
+      return;
+    }
+    const run = attached.active;
+    const lineNo = run.historyLines;
+    const outcome = this.writer.apply(run, record);
+    effects.touched.add(run);
+    let perRun = effects.acks.get(conn);
+    if (!perRun) effects.acks.set(conn, (perRun = new Map()));
+    perRun.set(run.pk, run.lastSeq);
+    if (outcome.kind === 'dropped') {
+      effects.after.push(() => conn.sendNotice({ code: 'BAD_MESSAGE', message: outcome.reason }, record));
+    } else if (outcome.kind === 'stored' && record.t === 'history' && this.listenerCount('committed') > 0) {
+      effects.history.push({ run: run.pk, runId: run.runId, lineNo, step: record.step });
+    }
+  }
+
+  private applyFinish(conn: QueueConnection, request: Finish, effects: BatchEffects): void {
+    const attached = this.registry.get(request.run);
+    if (!attached || attached.owner !== conn) {
+      // A finish replayed after a reconnect, for a run already finished: answer what is stored.
+      const row = this.runs.get(request.run);
+      if (row && row.state !== 'running' && row.last_seq >= request.seq) {
+        const reply: FinishReply = { run: row.pk, state: row.state, exitCode: row.exit_code ?? request.exitCode, lastSeq: row.last_seq, rows: row.history_lines };
+        effects.after.push(() => conn.reply(request.id, reply));
+      } else {
+        effects.after.push(() => conn.replyError(request.id, { code: 'RUN_NOT_ATTACHED', message: `run ${request.run} is not attached to this connection` }));
+      }
+      return;
+    }
+    const run = attached.active;
+    run.lastSeq = Math.max(run.lastSeq, request.seq);
+    this.runs.flush(run);
+    effects.touched.delete(run);
+    const state = this.runs.finish(run.pk, request.exitCode);
+    const reply: FinishReply = { run: run.pk, state, exitCode: request.exitCode, lastSeq: run.lastSeq, rows: run.historyLines };
+    effects.after.push(() => {
+      this.registry.detach(run.pk);
+      conn.reply(request.id, reply);
+    });
+  }
+
+  private applyDisconnect(conn: QueueConnection, effects: BatchEffects): void {
+    for (const pk of conn.ownedRuns) {
+      const attached = this.registry.get(pk);
+      if (attached) {
+        this.runs.flush(attached.active);
+        effects.touched.delete(attached.active);
+      }
+      if (this.runs.crash(pk)) this.log.warn({ run: pk }, 'client disconnected without finishing: run marked crashed');
+    }
+    const owned = [...conn.ownedRuns];
+    effects.after.push(() => owned.forEach((pk) => this.registry.detach(pk)));
+  }
+
+  private announce(effects: BatchEffects): void {
+    for (const [conn, perRun] of effects.acks) {
+      if (!conn.closed) conn.sendAcks([...perRun].map(([run, seq]) => ({ run, seq })));
+    }
+    for (const action of effects.after) action();
+    if (effects.history.length > 0) this.emit('committed', effects.history);
+  }
+
+  /**
+   * The transaction rolled back: reload the touched runs from the database so memory matches disk,
+   * and tell every sender. Nothing is acknowledged, so clients keep the records for replay.
+   */
+  private recover(batch: QueueEntry[], effects: BatchEffects, error: Error): void {
+    this.log.error({ err: error, entries: batch.length }, 'group commit failed; batch rolled back');
+    for (const run of effects.touched) this.registry.replaceState(run.pk, this.runs.load(run.pk));
+    for (const entry of batch) {
+      if (entry.kind === 'finish' && this.registry.get(entry.request.run)) this.registry.replaceState(entry.request.run, this.runs.load(entry.request.run));
+      // Crash marking must still happen; try again once the disk may have recovered.
+      if (entry.kind === 'disconnect') setTimeout(() => this.push(entry), 1_000).unref();
+    }
+    const wire: WireError = { code: 'STORE_FAILED', message: `the daemon could not write to its database: ${error.message}` };
+    const notified = new Set<QueueConnection>();
+    for (const entry of batch) {
+      if (entry.kind === 'finish') entry.conn.replyError(entry.request.id, wire);
+      else if (entry.kind === 'record' && !notified.has(entry.conn)) {
+        notified.add(entry.conn);
+        entry.conn.sendNotice(wire);
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/** What request handlers may use: the daemon's services, never its sockets or servers. */
+import type Database from 'better-sqlite3';
+import type { StatusReply } from '@wandb-daemon/protocol';
+import type { Logger } from '../log.js';
+import type { RunStore } from '../store/run-store.js';
+import type { CommitQueue } from './commit-queue.js';
+import type { RunRegistry } from './run-registry.js';
+
+export interface HandlerContext {
+  db: Database.Database;
+  runs: RunStore;
+  registry: RunRegistry;
+  queue: CommitQueue;
+  log: Logger;
+  status: () => StatusReply;
+}
+
+/** Returned by a request handler whose reply is sent later (after a commit). */
+export const DEFERRED = Symbol('deferred reply');

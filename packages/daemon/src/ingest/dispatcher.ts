@@ -1,0 +1,48 @@
+/**
+ * Routes each validated message through a `type → handler` table. Requests go through one wrapper
+ * that times, catches and replies; records go straight to the commit queue.
+ */
+import { ProtocolError, type ClientMessage, type RecordType, type RequestMessage, type RequestType } from '@wandb-daemon/protocol';
+import type { ClientConnection } from './connection.js';
+import { DEFERRED, type HandlerContext } from './context.js';
+import { handleFinish } from './handlers/handle-finish.js';
+import { handleRecord } from './handlers/handle-record.js';
+import { handleRunStart } from './handlers/handle-run-start.js';
+import { handleStatus } from './handlers/handle-status.js';
+
+type RequestHandler<T extends RequestType> = (ctx: HandlerContext, conn: ClientConnection, msg: Extract<RequestMessage, { t: T }>) => unknown;
+
+const REQUEST_HANDLERS: { [T in RequestType]: RequestHandler<T> } = {
+  'run.start': handleRunStart,
+  finish: handleFinish,
+  status: handleStatus,
+};
+
+const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>(['history', 'summary', 'config', 'console', 'system', 'metric', 'file', 'alert']);
+
+/** Builds the message sink a connection hands every validated message to. */
+export function createDispatcher(ctx: HandlerContext) {
+  return (conn: ClientConnection, message: ClientMessage): void => {
+    if (RECORD_TYPES.has(message.t)) return handleRecord(ctx, conn, message as Parameters<typeof handleRecord>[2]);
+    runRequest(ctx, conn, message as RequestMessage);
+  };
+}
+
+function runRequest(ctx: HandlerContext, conn: ClientConnection, message: RequestMessage): void {
+  const started = process.hrtime.bigint();
+  const handler = REQUEST_HANDLERS[message.t] as RequestHandler<RequestType>;
+  try {
+    const result = handler(ctx, conn, message as never);
+    if (result !== DEFERRED) conn.reply(message.id, result);
+  } catch (error) {
+    if (error instanceof ProtocolError) {
+      conn.replyError(message.id, error.toWire());
+    } else {
+      ctx.log.error({ err: error, type: message.t }, 'request handler failed');
+      conn.replyError(message.id, { code: 'INTERNAL', message: `internal error handling ${message.t}: ${(error as Error).message}` });
+    }
+  } finally {
+    const micros = Number(process.hrtime.bigint() - started) / 1000;
+    ctx.log.debug({ conn: conn.id, type: message.t, micros }, 'request handled');
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The single-instance lock. A daemon creates `daemon.lock` with O_EXCL before it opens anything and
+ * holds it for its whole life; whoever fails to create it is not the daemon.
+ *
+ * Staleness rules for an existing lock (the only case in which anyone but its holder removes it):
+ * 1. it names a pid that no longer exists → stale;
+ * 2. it names a live pid whose command line (Linux /proc) is not a wandb-daemon → stale (pid reuse);
+ * 3. its content is unreadable and it is older than UNREADABLE_GRACE_MS → stale (its creator died
+ *    between create and write); younger than that, it is held (the creator is writing it);
+ * 4. otherwise it is held.
+ * A stale lock is removed only under a second O_EXCL lock (`daemon.lock.break`, itself stale after
+ * BREAK_LOCK_STALE_MS), re-checked inside it. This closes the race in which two processes both judge
+ * the lock stale, one removes it and creates a fresh one, and the other then removes the fresh one.
+ */
+import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from './private-fs.js';
+import { isProcessAlive } from './process-alive.js';
+
+export const UNREADABLE_GRACE_MS = 5_000;
+export const BREAK_LOCK_STALE_MS = 10_000;
+/** Marker every daemon entry command line contains; see rule 2. */
+export const DAEMON_COMMAND_MARKER = 'wandb-daemon';
+
+/** What a lock file records about its holder. */
+export interface LockInfo {
+  pid: number;
+  createdAt: number;
+}
+
+export type LockResult = { acquired: true; release: () => void } | { acquired: false; holder: LockInfo | null };
+
+/** Tries once (breaking a stale lock first) to take the lock for this process. */
+export function acquireStartLock(lockPath: string, breakPath: string): LockResult {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (tryCreate(lockPath)) return { acquired: true, release: () => releaseLock(lockPath) };
+    const holder = readLock(lockPath);
+    if (!isLockStale(lockPath, holder)) return { acquired: false, holder };
+    breakStaleLock(lockPath, breakPath);
+  }
+  return { acquired: false, holder: readLock(lockPath) };
+}
+
+/** Reads a lock file; null when missing or unreadable. */
+export function readLock(lockPath: string): LockInfo | null {
+  try {
+    const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockInfo>;
+    if (typeof parsed.pid === 'number' && typeof parsed.createdAt === 'number') return { pid: parsed.pid, createdAt: parsed.createdAt };
+  } catch {
+    // missing or half-written: judged by the rules below
+  }
+  return null;
+}
+
+/** Applies the staleness rules above. A missing lock is not stale (there is nothing to break). */
+export function isLockStale(lockPath: string, holder: LockInfo | null, now = Date.now()): boolean {
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(lockPath).mtimeMs;
+  } catch {
+    return false;
+  }
+  if (holder === null) return now - mtimeMs > UNREADABLE_GRACE_MS;
+  if (!isProcessAlive(holder.pid)) return true;
+  return !commandLineLooksLikeDaemon(holder.pid);
+}
+
+function commandLineLooksLikeDaemon(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DAEMON_COMMAND_MARKER);
+  } catch {
+    return true; // no /proc (macOS) or no access: trust the live pid
+  }
+}
+
+function tryCreate(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, PRIVATE_FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, createdAt: Date.now() } satisfies LockInfo));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function breakStaleLock(lockPath: string, breakPath: string): void {
+  if (!tryCreate(breakPath)) {
+    const breaker = readLock(breakPath);
+    const age = ageMs(breakPath);
+    const breakerGone = breaker !== null ? !isProcessAlive(breaker.pid) : age > UNREADABLE_GRACE_MS;
+    if (breakerGone || age > BREAK_LOCK_STALE_MS) unlinkQuietly(breakPath);
+    return; // someone else is breaking it; the caller retries
+  }
+  try {
+    if (isLockStale(lockPath, readLock(lockPath))) unlinkQuietly(lockPath);
+  } finally {
+    unlinkQuietly(breakPath);
+  }
+}
+
+/** Removes the lock only if this process holds it. */
+function releaseLock(lockPath: string): void {
+  if (readLock(lockPath)?.pid === process.pid) unlinkQuietly(lockPath);
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

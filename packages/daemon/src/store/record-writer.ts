@@ -1,0 +1,125 @@
+/**
+ * Applies records to the store. One `apply*` function per record type, dispatched through a table;
+ * the caller (the commit queue) wraps a whole batch in one transaction.
+ */
+import type Database from 'better-sqlite3';
+import { toWandbJson, type RecordMessage, type RecordType } from '@wandb-daemon/protocol';
+import type { ActiveRun } from './active-run.js';
+import { applyRowToSummary, deletePath, forEachLeaf, pathKey, setPath, type SummaryRule } from './summary-rules.js';
+
+/** What happened to one record. */
+export type ApplyOutcome = { kind: 'stored' } | { kind: 'duplicate' } | { kind: 'dropped'; reason: string };
+
+type Applier<T extends RecordType> = (run: ActiveRun, record: Extract<RecordMessage, { t: T }>) => ApplyOutcome;
+
+const STORED: ApplyOutcome = { kind: 'stored' };
+
+/** Prepared statements and the per-type appliers. */
+export class RecordWriter {
+  private readonly insertHistory: Database.Statement;
+  private readonly insertEvent: Database.Statement;
+  private readonly insertConsole: Database.Statement;
+  private readonly upsertFile: Database.Statement;
+  private readonly upsertDefinition: Database.Statement;
+  private readonly insertAlert: Database.Statement;
+  private readonly appliers: { [T in RecordType]: Applier<T> };
+
+  constructor(db: Database.Database) {
+    this.insertHistory = db.prepare('INSERT INTO history (run_pk, line_no, step, ts, line) VALUES (?, ?, ?, ?, ?)');
+    this.insertEvent = db.prepare('INSERT INTO events (run_pk, line_no, ts, line) VALUES (?, ?, ?, ?)');
+    this.insertConsole = db.prepare('INSERT INTO console (run_pk, line_no, stream, ts, text) VALUES (?, ?, ?, ?, ?)');
+    this.upsertFile = db.prepare(`INSERT INTO files (run_pk, path, local_path, policy, size, sha256, updated_at)
+      VALUES (@run, @path, @localPath, @policy, @size, @sha256, @now)
+      ON CONFLICT (run_pk, path) DO UPDATE SET local_path = excluded.local_path, policy = excluded.policy,
+        size = excluded.size, sha256 = excluded.sha256, updated_at = excluded.updated_at`);
+    this.upsertDefinition = db.prepare(`INSERT INTO metric_definitions (run_pk, name, definition) VALUES (?, ?, ?)
+      ON CONFLICT (run_pk, name) DO UPDATE SET definition = excluded.definition`);
+    this.insertAlert = db.prepare(`INSERT OR IGNORE INTO alerts (run_pk, seq, ts, title, text, level, wait_seconds)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.appliers = {
+      history: (run, r) => this.applyHistory(run, r),
+      summary: (run, r) => this.applySummary(run, r),
+      config: (run, r) => this.applyConfig(run, r),
+      console: (run, r) => this.applyConsole(run, r),
+      system: (run, r) => this.applySystem(run, r),
+      metric: (run, r) => this.applyMetric(run, r),
+      file: (run, r) => this.applyFile(run, r),
+      alert: (run, r) => this.applyAlert(run, r),
+    };
+  }
+
+  /** Applies one record unless its seq was already stored. Must run inside a transaction. */
+  apply(run: ActiveRun, record: RecordMessage): ApplyOutcome {
+    if (record.seq <= run.lastSeq) return { kind: 'duplicate' };
+    const outcome = (this.appliers[record.t] as Applier<RecordType>)(run, record as never);
+    run.lastSeq = record.seq;
+    return outcome;
+  }
+
+  private applyHistory(run: ActiveRun, r: Extract<RecordMessage, { t: 'history' }>): ApplyOutcome {
+    if (r.step <= run.lastStep) {
+      run.droppedRows += 1;
+      return { kind: 'dropped', reason: `step ${r.step} is not after the run's last step ${run.lastStep}` };
+    }
+    const row = { ...r.data, _step: r.step, _runtime: r.runtime, _timestamp: r.ts };
+    this.insertHistory.run(run.pk, run.historyLines, r.step, r.ts, toWandbJson(row));
+    run.historyLines += 1;
+    run.lastStep = r.step;
+    applyRowToSummary(run.summary, row, run.pinned, run.rules, run.aggregates);
+    run.summaryDirty = true;
+    return STORED;
+  }
+
+  private applySummary(run: ActiveRun, r: Extract<RecordMessage, { t: 'summary' }>): ApplyOutcome {
+    forEachLeaf(r.set, (path, value) => {
+      setPath(run.summary, path, value);
+      run.pinned.add(pathKey(path));
+    });
+    for (const key of r.remove) {
+      deletePath(run.summary, [key]);
+      for (const pin of [...run.pinned]) if (pin === key || pin.startsWith(`${key}\u0001`)) run.pinned.delete(pin);
+    }
+    run.summaryDirty = true;
+    return STORED;
+  }
+
+  private applyConfig(run: ActiveRun, r: Extract<RecordMessage, { t: 'config' }>): ApplyOutcome {
+    Object.assign(run.config, r.set);
+    for (const key of r.remove) delete run.config[key];
+    run.configDirty = true;
+    return STORED;
+  }
+
+  private applyConsole(run: ActiveRun, r: Extract<RecordMessage, { t: 'console' }>): ApplyOutcome {
+    for (const line of r.lines) {
+      this.insertConsole.run(run.pk, run.consoleLines, r.stream, r.ts, line);
+      run.consoleLines += 1;
+    }
+    return STORED;
+  }
+
+  private applySystem(run: ActiveRun, r: Extract<RecordMessage, { t: 'system' }>): ApplyOutcome {
+    const line: Record<string, unknown> = { _wandb: true, _timestamp: r.ts, _runtime: r.runtime };
+    for (const [key, value] of Object.entries(r.metrics)) line[key.startsWith('system.') ? key : `system.${key}`] = value;
+    this.insertEvent.run(run.pk, run.eventLines, r.ts, toWandbJson(line));
+    run.eventLines += 1;
+    return STORED;
+  }
+
+  private applyMetric(run: ActiveRun, r: Extract<RecordMessage, { t: 'metric' }>): ApplyOutcome {
+    const { t: _t, run: _run, seq: _seq, ...definition } = r;
+    this.upsertDefinition.run(run.pk, r.name, JSON.stringify(definition));
+    run.rules.set(r.name, definition as SummaryRule);
+    return STORED;
+  }
+
+  private applyFile(run: ActiveRun, r: Extract<RecordMessage, { t: 'file' }>): ApplyOutcome {
+    this.upsertFile.run({ run: run.pk, path: r.path, localPath: r.localPath, policy: r.policy, size: r.size ?? null, sha256: r.sha256 ?? null, now: Date.now() / 1000 });
+    return STORED;
+  }
+
+  private applyAlert(run: ActiveRun, r: Extract<RecordMessage, { t: 'alert' }>): ApplyOutcome {
+    this.insertAlert.run(run.pk, r.seq, Date.now() / 1000, r.title, r.text, r.level, r.waitDurationSeconds ?? null);
+    return STORED;
+  }
+}

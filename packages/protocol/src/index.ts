@@ -1,0 +1,10 @@
+/**
+ * @wandb-daemon/protocol: what the client and the daemon say to each other, and nothing of either.
+ */
+export * from './codec.js';
+export * from './errors.js';
+export * from './frame.js';
+export * from './messages/index.js';
+export * from './validate.js';
+export * from './version.js';
+export * from './wandb-json.js';

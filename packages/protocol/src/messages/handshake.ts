@@ -1,0 +1,42 @@
+import * as v from 'valibot';
+import { PACKAGE_VERSION, PROTOCOL_VERSION } from '../version.js';
+
+/** First message from a client: who it is and which protocol it speaks. */
+export const Hello = v.object({
+  t: v.literal('hello'),
+  protocol: v.pipe(v.number(), v.safeInteger()),
+  version: v.string(),
+  pid: v.pipe(v.number(), v.safeInteger()),
+  program: v.optional(v.string()),
+});
+export type Hello = v.InferOutput<typeof Hello>;
+
+/** The daemon's answer to a compatible hello. */
+export const Welcome = v.object({
+  t: v.literal('welcome'),
+  protocol: v.number(),
+  version: v.string(),
+  pid: v.number(),
+  httpPort: v.nullable(v.number()),
+});
+export type Welcome = v.InferOutput<typeof Welcome>;
+
+/** Builds the hello this package sends. */
+export function makeHello(pid: number, program?: string): Hello {
+  return { t: 'hello', protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION, pid, ...(program ? { program } : {}) };
+}
+
+/**
+ * The one place that decides whether two peers can talk. Only the protocol version must match; a
+ * different package version with the same protocol is compatible. Returns an explanation on mismatch
+ * that names both versions and the remedy.
+ */
+export function handshakeMismatch(peer: { protocol: number; version: string }, self = { protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION }): string | undefined {
+  if (peer.protocol === self.protocol) return undefined;
+  return (
+    `protocol mismatch: client speaks protocol ${peer.protocol} (package ${peer.version}), ` +
+    `daemon speaks protocol ${self.protocol} (package ${self.version}). ` +
+    'Stop the running daemon with `wandb-daemon stop` so the next init starts a matching one, ' +
+    'or install the same @wandb-daemon version for both.'
+  );
+}
