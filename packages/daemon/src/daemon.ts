@@ -40,6 +40,7 @@ export interface RunningDaemon {
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { paths, log } = options;
   const startedAt = new Date();
+  const idleMs = idleTimeoutMs(); // configuration errors surface before anything is opened
   if (paths.socketDir) ensurePrivateDir(paths.socketDir);
   const db = openDatabase(paths.database);
   const runs = new RunStore(db);
@@ -62,7 +63,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   let stopping: Promise<void> | null = null;
   const ctx: HandlerContext = { db, runs, registry, queue, log, status };
   const sockets: SocketServer = new SocketServer(paths.socket, createDispatcher(ctx), log, () => http?.port ?? null, (conn) => {
-    if (conn.ownedRuns.size > 0) queue.push({ kind: 'disconnect', conn });
+    // While stopping, the daemon itself closes connections: their writers will reattach to the
+    // next daemon, so their runs are not crashed.
+    if (conn.ownedRuns.size > 0 && stopping === null) queue.push({ kind: 'disconnect', conn });
     idle.check();
   });
   await sockets.listen();
@@ -94,7 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     })();
     return stopping;
   };
-  const idle = new IdleMonitor(idleTimeoutMs(), { clients: () => sockets.clients, syncBacklog: () => 0 }, () => void stop('idle timeout'));
+  const idle = new IdleMonitor(idleMs, { clients: () => sockets.clients, syncBacklog: () => 0 }, () => void stop('idle timeout'));
   log.info({ socket: paths.socket, httpPort: http.port, host: hostname(), version: PACKAGE_VERSION }, 'daemon ready');
   return { stop, stopped };
 }

@@ -36,6 +36,7 @@ export class RawClient {
   private nextId = 1;
   private readonly seqs = new Map<number, number>();
   private buffer: Buffer[] = [];
+  private draining: Promise<void> | null = null;
   closed = false;
 
   private constructor(connection: DaemonConnection) {
@@ -125,10 +126,17 @@ export class RawClient {
 
   /** Writes queued frames; resolves when the socket buffer drained (backpressure). */
   flush(): Promise<void> {
-    if (this.buffer.length === 0) return Promise.resolve();
-    const ok = this.socket.write(Buffer.concat(this.buffer));
-    this.buffer = [];
-    return ok ? Promise.resolve() : new Promise((resolve) => this.socket.once('drain', () => resolve()));
+    if (this.buffer.length > 0) {
+      const ok = this.socket.write(Buffer.concat(this.buffer));
+      this.buffer = [];
+      if (!ok && !this.draining) {
+        this.draining = new Promise((resolve) => this.socket.once('drain', () => {
+          this.draining = null;
+          resolve();
+        }));
+      }
+    }
+    return this.draining ?? Promise.resolve();
   }
 
   log(run: number, step: number, data: Record<string, unknown>): number {

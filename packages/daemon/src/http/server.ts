@@ -80,10 +80,11 @@ function registerRoutes(app: FastifyInstance, queries: Queries, status: () => St
 /** Streams each committed history row to websocket subscribers (optionally of one run). */
 function registerLive(app: FastifyInstance, queries: Queries, queue: CommitQueue): void {
   app.get<{ Querystring: { run?: string } }>('/api/live', { websocket: true }, (socket, request) => {
-    const only = request.query.run ? queries.run(request.query.run)?.pk ?? -1 : null;
+    // Named by id or pk, and matched per row, so a subscription may precede the run it waits for.
+    const only = request.query.run;
     const onCommitted = (rows: CommittedHistory[]) => {
       for (const row of rows) {
-        if (only !== null && row.run !== only) continue;
+        if (only !== undefined && row.runId !== only && String(row.run) !== only) continue;
         socket.send(JSON.stringify({ type: 'history', run: row.run, runId: row.runId, step: row.step, row: queries.historyAt(row.run, row.lineNo) }));
       }
     };

@@ -58,18 +58,25 @@ export async function ensureDaemon(options: EnsureDaemonOptions = {}): Promise<E
   if (options.spawn === false) throw new DaemonStartError(`no daemon is running in ${paths.home}`, '');
   ensurePrivateDir(paths.home);
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  let spawns = 0;
+  const ours = new Set<number>();
+  let childRunning = false;
+  let failures = 0;
   let lastExit: string | null = null;
   for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
-    if (spawns < MAX_SPAWNS && !startInProgress(paths)) {
-      spawns += 1;
-      spawnDaemon(paths, options.env, (code) => {
-        lastExit = code;
+    if (!childRunning && !startInProgress(paths)) {
+      // Each of our candidates failed on its own (not by losing the lock race): give up.
+      if (failures >= MAX_SPAWNS) break;
+      childRunning = true;
+      const pid = spawnDaemon(paths, options.env, (why, failed) => {
+        childRunning = false;
+        lastExit = why;
+        if (failed) failures += 1;
       });
+      if (pid !== undefined) ours.add(pid);
     }
     await sleep(delay);
     const found = await tryAttach(paths, options.program);
-    if (found) return { ...found, spawned: spawns > 0, paths };
+    if (found) return { ...found, spawned: ours.has(found.discovery.pid), paths };
   }
   const why = lastExit ? `the daemon exited (${lastExit})` : 'it did not accept connections in time';
   throw new DaemonStartError(`could not start wandb-daemon in ${paths.home}: ${why}`, tailOfLog(paths.log));
@@ -93,7 +100,7 @@ function startInProgress(paths: DaemonPaths): boolean {
   return holder !== null && isProcessAlive(holder.pid);
 }
 
-function spawnDaemon(paths: DaemonPaths, env: NodeJS.ProcessEnv | undefined, onExit: (why: string) => void): void {
+function spawnDaemon(paths: DaemonPaths, env: NodeJS.ProcessEnv | undefined, onExit: (why: string, failed: boolean) => void): number | undefined {
   // Early failures (a missing module, a bad Node) print to stderr before the daemon's logger exists.
   const logFd = openSync(paths.log, 'a', PRIVATE_FILE_MODE);
   try {
@@ -102,9 +109,11 @@ function spawnDaemon(paths: DaemonPaths, env: NodeJS.ProcessEnv | undefined, onE
       stdio: ['ignore', 'ignore', logFd],
       env: { ...process.env, ...env, WANDB_DAEMON_HOME: paths.home },
     });
-    child.once('exit', (code, signal) => onExit(signal ? `signal ${signal}` : `exit code ${code}`));
-    child.once('error', (error) => onExit(error.message));
+    // Exit code 0 means "another daemon holds the lock": not a failure.
+    child.once('exit', (code, signal) => onExit(signal ? `signal ${signal}` : `exit code ${code}`, code !== 0));
+    child.once('error', (error) => onExit(error.message, true));
     child.unref();
+    return child.pid;
   } finally {
     closeSync(logFd);
   }
