@@ -35,7 +35,7 @@ export class RawClient {
   private readonly ackWaiters: { run: number; seq: number; resolve: () => void }[] = [];
   private nextId = 1;
   private readonly seqs = new Map<number, number>();
-  private buffer: Buffer[] = [];
+  private buffer: unknown[] = [];
   private draining: Promise<void> | null = null;
   closed = false;
 
@@ -119,15 +119,15 @@ export class RawClient {
    */
   record(run: number, body: RecordBody, seq = (this.seqs.get(run) ?? 0) + 1): number {
     this.seqs.set(run, Math.max(seq, this.seqs.get(run) ?? 0));
-    this.buffer.push(encodeFrame({ ...body, run, seq }));
-    if (this.buffer.length >= 256) this.flush();
+    this.buffer.push({ ...body, run, seq });
+    if (this.buffer.length >= 1024) void this.flush();
     return seq;
   }
 
   /** Writes queued frames; resolves when the socket buffer drained (backpressure). */
   flush(): Promise<void> {
     if (this.buffer.length > 0) {
-      const ok = this.socket.write(Buffer.concat(this.buffer));
+      const ok = this.socket.write(encodeFrame({ t: 'batch', records: this.buffer }));
       this.buffer = [];
       if (!ok && !this.draining) {
         this.draining = new Promise((resolve) => this.socket.once('drain', () => {

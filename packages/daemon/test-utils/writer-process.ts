@@ -1,8 +1,10 @@
 /**
  * A writer process for multi-process tests and benchmarks.
- * Usage: node writer-process.js <socketPath> <runId> <rows> <finish|hang> [scalars]
+ * Usage: node writer-process.js <socketPath> <runId> <rows> <finish|hang|bench> [scalars]
  * Logs `rows` history rows of `scalars` numbers each; `finish` finishes and prints one JSON line with
- * the reply; `hang` prints the acked seq as acks arrive and waits to be killed.
+ * the reply; `hang` prints the acked seq once all are acked and waits to be killed; `bench` prints
+ * `ready`, waits for a line on stdin (a start barrier shared by all writers), then logs and finishes
+ * and prints the reply with `endedAt` (epoch ms) and `finishMs` (finish request → durable reply).
  */
 import { RawClient } from './raw-client.js';
 
@@ -13,6 +15,10 @@ const scalars = Number(scalarsArg);
 const client = await RawClient.connect(socketPath!);
 const start = await client.startRun({ runId: runId!, project: 'writers' });
 const data: Record<string, number> = {};
+if (mode === 'bench') {
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+}
 const t0 = process.hrtime.bigint();
 for (let step = 0; step < rows; step += 1) {
   for (let k = 0; k < scalars; k += 1) data[`m${k}`] = step * 0.001 + k;
@@ -26,8 +32,11 @@ if (mode === 'hang') {
   process.stdout.write(`${JSON.stringify({ run: start.run, acked: client.acked.get(start.run) })}\n`);
   setInterval(() => undefined, 60_000);
 } else {
+  const finishStart = process.hrtime.bigint();
   const reply = await client.finish(start.run);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(`${JSON.stringify({ ...reply, seconds })}\n`);
+  const now = process.hrtime.bigint();
+  const result = { ...reply, seconds: Number(now - t0) / 1e9, finishMs: Number(now - finishStart) / 1e6, endedAt: performance.timeOrigin + performance.now() };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
   await client.close();
+  process.exit(0);
 }

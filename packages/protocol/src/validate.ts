@@ -1,9 +1,11 @@
 import * as v from 'valibot';
 import { ProtocolError } from './errors.js';
 import { Hello } from './messages/handshake.js';
-import { ClientMessage, DaemonMessage } from './messages/index.js';
+import { isHistoryRow } from './messages/history.js';
+import { ClientMessage, DaemonMessage, RecordMessage } from './messages/index.js';
 
 const KNOWN_CLIENT_TYPES = new Set(ClientMessage.options.map((o) => o.entries.t.literal));
+const KNOWN_RECORD_TYPES = new Set(RecordMessage.options.map((o) => o.entries.t.literal));
 
 /** Formats valibot issues as `path: message; ...`, short enough for a log line. */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -24,6 +26,7 @@ function typeOf(value: unknown): string | undefined {
 
 /** Validates a decoded client message; throws ProtocolError (UNKNOWN_TYPE or BAD_MESSAGE). */
 export function parseClientMessage(value: unknown): ClientMessage {
+  if (isHistoryRow(value)) return value;
   const result = v.safeParse(ClientMessage, value);
   if (result.success) return result.output;
   const t = typeOf(value);
@@ -31,6 +34,18 @@ export function parseClientMessage(value: unknown): ClientMessage {
     throw new ProtocolError('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(t ?? null).slice(0, 64)}`);
   }
   throw new ProtocolError('BAD_MESSAGE', `invalid ${t} message: ${describeIssues(result.issues)}`);
+}
+
+/** Validates one record (of a batch, or on its own); throws ProtocolError like parseClientMessage. */
+export function parseRecord(value: unknown): RecordMessage {
+  if (isHistoryRow(value)) return value;
+  const result = v.safeParse(RecordMessage, value);
+  if (result.success) return result.output;
+  const t = typeOf(value);
+  if (t === undefined || !KNOWN_RECORD_TYPES.has(t as never)) {
+    throw new ProtocolError('UNKNOWN_TYPE', `unknown record type ${JSON.stringify(t ?? null).slice(0, 64)}`);
+  }
+  throw new ProtocolError('BAD_MESSAGE', `invalid ${t} record: ${describeIssues(result.issues)}`);
 }
 
 /** Validates the first message of a connection. */

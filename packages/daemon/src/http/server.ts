@@ -6,6 +6,7 @@
  *   GET /api/runs                            every run, newest first
  *   GET /api/runs/:run                       one run (pk or id) with config and summary
  *   GET /api/runs/:run/history?keys=a,b&minStep=&maxStep=&limit=   {"rows":[...]}
+ *       with format=lines: {"lines":[{"step","line"}]}, the stored W&B JSON lines byte for byte
  *   GET /api/runs/:run/console?from=&limit=  console lines
  *   GET /api/live?run=                       websocket: {"type":"history","run",...,"row"} per new row
  */
@@ -68,6 +69,7 @@ function registerRoutes(app: FastifyInstance, queries: Queries, status: () => St
     const q = request.query;
     const query = { keys: q.keys ? q.keys.split(',').filter(Boolean) : undefined, minStep: intOrUndefined(q.minStep), maxStep: intOrUndefined(q.maxStep), limit: intOrUndefined(q.limit) };
     if ([query.minStep, query.maxStep, query.limit].some((n) => Number.isNaN(n))) return reply.code(400).send({ error: 'minStep, maxStep and limit must be integers' });
+    if (q.format === 'lines') return { lines: [...queries.historyLines(run.pk, query)] };
     return { rows: queries.history(run.pk, query) };
   });
   app.get<{ Params: { run: string }; Querystring: Record<string, string | undefined> }>('/api/runs/:run/console', async (request, reply) => {

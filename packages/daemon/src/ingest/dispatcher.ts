@@ -5,6 +5,7 @@
 import { ProtocolError, type ClientMessage, type RecordType, type RequestMessage, type RequestType } from '@wandb-daemon/protocol';
 import type { ClientConnection } from './connection.js';
 import { DEFERRED, type HandlerContext } from './context.js';
+import { handleBatch } from './handlers/handle-batch.js';
 import { handleFinish } from './handlers/handle-finish.js';
 import { handleRecord } from './handlers/handle-record.js';
 import { handleRunStart } from './handlers/handle-run-start.js';
@@ -23,6 +24,7 @@ const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>(['history', 'summa
 /** Builds the message sink a connection hands every validated message to. */
 export function createDispatcher(ctx: HandlerContext) {
   return (conn: ClientConnection, message: ClientMessage): void => {
+    if (message.t === 'batch') return handleBatch(ctx, conn, message);
     if (RECORD_TYPES.has(message.t)) return handleRecord(ctx, conn, message as Parameters<typeof handleRecord>[2]);
     runRequest(ctx, conn, message as RequestMessage);
   };

@@ -14,6 +14,16 @@ type Applier<T extends RecordType> = (run: ActiveRun, record: Extract<RecordMess
 
 const STORED: ApplyOutcome = { kind: 'stored' };
 
+/**
+ * The W&B history line of a row: the user's keys, then `_step`, `_runtime` and `_timestamp` (finite
+ * numbers, validated at the edge), appended as text to avoid copying the row.
+ */
+export function historyLine(r: { data: Record<string, unknown>; step: number; runtime: number; ts: number }): string {
+  const data = toWandbJson(r.data);
+  const reserved = `"_step":${r.step},"_runtime":${r.runtime},"_timestamp":${r.ts}}`;
+  return data === '{}' ? `{${reserved}` : `${data.slice(0, -1)},${reserved}`;
+}
+
 /** Prepared statements and the per-type appliers. */
 export class RecordWriter {
   private readonly insertHistory: Database.Statement;
@@ -61,11 +71,11 @@ export class RecordWriter {
       run.droppedRows += 1;
       return { kind: 'dropped', reason: `step ${r.step} is not after the run's last step ${run.lastStep}` };
     }
-    const row = { ...r.data, _step: r.step, _runtime: r.runtime, _timestamp: r.ts };
-    this.insertHistory.run(run.pk, run.historyLines, r.step, r.ts, toWandbJson(row));
+    this.insertHistory.run(run.pk, run.historyLines, r.step, r.ts, historyLine(r));
     run.historyLines += 1;
     run.lastStep = r.step;
-    applyRowToSummary(run.summary, row, run.pinned, run.rules, run.aggregates);
+    applyRowToSummary(run.summary, r.data, run.pinned, run.rules, run.aggregates);
+    applyRowToSummary(run.summary, { _step: r.step, _runtime: r.runtime, _timestamp: r.ts }, run.pinned, run.rules, run.aggregates);
     run.summaryDirty = true;
     return STORED;
   }

@@ -117,6 +117,7 @@ export function applyRowToSummary(
   rules: ReadonlyMap<string, SummaryRule>,
   aggregates: AggregateState,
 ): void {
+  if (rules.size === 0 && applyFlatRow(summary, row, pinned)) return;
   forEachLeaf(row, (path, value) => {
     if (isPinned(path, pinned)) return;
     const rule = rules.size > 0 ? ruleFor(path.join('.'), rules) : undefined;
@@ -128,4 +129,15 @@ export function applyRowToSummary(
     const state = (aggregates[key] ??= {});
     setPath(summary, path, aggregate(state, value, modes, rule.goal));
   });
+}
+
+/**
+ * The common case, without allocating a path per leaf: no metric rules and no nested objects, so
+ * every key is a leaf and its pin key is the key itself. Returns false (having changed nothing) when
+ * the row has a nested object and needs the general walk.
+ */
+function applyFlatRow(summary: JsonObject, row: JsonObject, pinned: ReadonlySet<string>): boolean {
+  for (const key in row) if (isPlainObject(row[key])) return false;
+  for (const key in row) if (!pinned.has(key)) summary[key] = row[key];
+  return true;
 }

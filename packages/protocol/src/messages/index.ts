@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { Ack } from './ack.js';
 import { Alert } from './alert.js';
+import { Batch } from './batch.js';
 import { ConfigUpdate } from './config.js';
 import { ConsoleOutput } from './console.js';
 import { FileRef } from './file-ref.js';
@@ -16,6 +17,7 @@ import { SystemSample } from './system-metrics.js';
 
 export * from './ack.js';
 export * from './alert.js';
+export * from './batch.js';
 export * from './common.js';
 export * from './config.js';
 export * from './console.js';
@@ -44,7 +46,7 @@ export const RecordMessage = v.variant('t', [
 export type RecordMessage = v.InferOutput<typeof RecordMessage>;
 
 /** Everything a client may send after the handshake. */
-export const ClientMessage = v.variant('t', [RunStart, Finish, StatusQuery, ...RecordMessage.options]);
+export const ClientMessage = v.variant('t', [RunStart, Finish, StatusQuery, Batch, ...RecordMessage.options]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
 /** Everything a daemon may send. */

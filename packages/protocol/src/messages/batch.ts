@@ -1,0 +1,16 @@
+import * as v from 'valibot';
+
+/** Most records one batch may carry; a client flushes at least this often. */
+export const MAX_BATCH_RECORDS = 8192;
+
+/**
+ * Several records in one frame. Clients queue records and write them in batches, which halves the
+ * encode and decode cost per record; each record keeps its own run and seq, and is validated alone,
+ * so one bad record is refused without losing its neighbours. The item schema is checked per record
+ * by the daemon (see `parseRecord`), not here.
+ */
+export const Batch = v.object({
+  t: v.literal('batch'),
+  records: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(MAX_BATCH_RECORDS)),
+});
+export type Batch = v.InferOutput<typeof Batch>;
