@@ -140,7 +140,8 @@ export class RawClient {
   }
 
   log(run: number, step: number, data: Record<string, unknown>): number {
-    return this.record(run, { t: 'history', step, ts: Date.now() / 1000, runtime: 0, data });
+    // Copy: records are encoded at flush time, and callers reuse their data objects.
+    return this.record(run, { t: 'history', step, ts: Date.now() / 1000, runtime: 0, data: { ...data } });
   }
 
   lastSeq(run: number): number {

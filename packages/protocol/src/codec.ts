@@ -4,6 +4,7 @@
  * importing `msgpackr` itself, which accelerates this same Unpackr instance.
  */
 import { Packr } from 'msgpackr/pack';
+import * as msgpackrUnpack from 'msgpackr/unpack';
 import { Unpackr } from 'msgpackr/unpack';
 import { ProtocolError } from './errors.js';
 import { frameBody, MAX_FRAME_BYTES } from './frame.js';
@@ -16,6 +17,8 @@ const options = {
 } as const;
 
 const packr = new Packr(options);
+/** msgpackr's marker for the byte 0xc1 (exported at run time, missing from its unpack typings). */
+const C1: unknown = (msgpackrUnpack as unknown as { C1: unknown }).C1;
 const unpackr = new Unpackr(options);
 
 /** Encodes a message body (no frame header). */
@@ -28,11 +31,25 @@ export function encodeFrame(message: unknown, maxBytes = MAX_FRAME_BYTES): Buffe
   return frameBody(packr.pack(message), maxBytes);
 }
 
-/** Decodes one frame body; a body that is not exactly one msgpack value throws BAD_FRAME. */
+/** Decodes one frame body; a body that is not exactly one valid msgpack value throws BAD_FRAME. */
 export function decodeBody(body: Uint8Array): unknown {
+  let value: unknown;
   try {
-    return unpackr.unpack(body);
+    value = unpackr.unpack(body);
   } catch (error) {
     throw new ProtocolError('BAD_FRAME', `frame body is not valid msgpack: ${(error as Error).message}`);
   }
+  // msgpackr decodes the never-used byte 0xc1 to a marker object instead of failing. The byte is
+  // rare in valid bodies (only inside strings, binaries and numbers), so walk the value only then.
+  if (body.includes(0xc1) && containsC1(value, 0)) {
+    throw new ProtocolError('BAD_FRAME', 'frame body is not valid msgpack: it contains the never-used byte 0xc1');
+  }
+  return value;
+}
+
+function containsC1(value: unknown, depth: number): boolean {
+  if (value === C1) return true;
+  if (typeof value !== 'object' || value === null || depth > 256 || ArrayBuffer.isView(value)) return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (containsC1(item, depth + 1)) return true;
+  return false;
 }

@@ -53,7 +53,7 @@ export function frameBody(body: Uint8Array, maxBytes = MAX_FRAME_BYTES): Buffer 
  * state keeps the error so that every later call returns no frames.
  */
 export function decodeFrames(state: DecoderState, chunk: Buffer, maxBytes = MAX_FRAME_BYTES): DecodeResult {
-  if (state.error) return { state, frames: [] };
+  if (state.error || chunk.length === 0) return { state, frames: [] };
   const chunks = [...state.chunks, chunk];
   const bytes = state.bytes + chunk.length;
   const first = chunks[0]!;

@@ -26,6 +26,7 @@ export interface IdleProbes {
 /** Calls `onIdle` once the daemon has been idle for `timeoutMs`. */
 export class IdleMonitor {
   private idleSince: number | null = null;
+  private fired = false;
   private readonly timer: NodeJS.Timeout | null;
 
   constructor(private readonly timeoutMs: number, private readonly probes: IdleProbes, private readonly onIdle: () => void) {
@@ -36,7 +37,7 @@ export class IdleMonitor {
 
   /** Re-evaluates idleness now (also called when a client disconnects). */
   check(now = Date.now()): void {
-    if (this.timeoutMs <= 0) return;
+    if (this.timeoutMs <= 0 || this.fired) return;
     const idle = this.probes.clients() === 0 && this.probes.syncBacklog() === 0;
     if (!idle) {
       this.idleSince = null;
@@ -44,6 +45,7 @@ export class IdleMonitor {
     }
     this.idleSince ??= now;
     if (now - this.idleSince >= this.timeoutMs) {
+      this.fired = true;
       this.stop();
       this.onIdle();
     }

@@ -152,7 +152,7 @@ export class RunStore {
       config: parseObject(row.config),
       summary: parseObject(row.summary),
       pinned: new Set(JSON.parse(row.summary_pinned) as string[]),
-      aggregates: JSON.parse(row.summary_state) as ActiveRun['aggregates'],
+      aggregates: parseObject(row.summary_state) as ActiveRun['aggregates'],
       rules,
       configDirty: false,
       summaryDirty: false,
@@ -176,7 +176,7 @@ export class RunStore {
         pk: run.pk,
         summary: toWandbJson(run.summary),
         pinned: JSON.stringify([...run.pinned]),
-        state: JSON.stringify(run.aggregates),
+        state: toWandbJson(run.aggregates), // keeps an infinite min or max
       });
       run.summaryDirty = false;
     }

@@ -1,0 +1,114 @@
+/**
+ * `pnpm bench`: durable ingest through the daemon, against a baseline measured in the same run.
+ *
+ * - ingest: rows/s from 1 and from 8 writer processes (3 scalars per row), from a shared start
+ *   barrier until every writer has its durable `finish` reply;
+ * - finish latency after 100,000 rows: from the finish request to its durable reply, once with the
+ *   rows still queued (the daemon drains them first) and once after they were all acknowledged;
+ * - baseline: the same rows (same W&B JSON lines, same schema and pragmas) inserted straight into
+ *   better-sqlite3 in transactions of 1,000 rows, in one process.
+ * Figures are printed; nothing is asserted (these machines are noisy).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { toWandbJson } from '@wandb-daemon/protocol';
+import { openDatabase } from '../src/store/open-database.js';
+import { TempDaemon } from '../test-utils/temp-daemon.js';
+
+const WRITER = fileURLToPath(new URL('../test-utils/writer-process.js', import.meta.url));
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+
+interface WriterResult {
+  rows: number;
+  finishMs: number;
+  endedAt: number;
+}
+
+/** Spawns `count` writers, releases them together, returns rows/s over the wall time. */
+async function ingest(socket: string, count: number, rowsEach: number, tag: string): Promise<{ rowsPerSecond: number; results: WriterResult[] }> {
+  const writers = Array.from({ length: count }, (_, i) => spawn(process.execPath, [WRITER, socket, `${tag}-${i}`, String(rowsEach), 'bench'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = writers.map((w) => createInterface({ input: w.stdout! })[Symbol.asyncIterator]());
+  await Promise.all(lines.map(async (it) => (await it.next()).value)); // every writer is connected, its run started
+  const go = performance.timeOrigin + performance.now();
+  for (const w of writers) w.stdin!.write('go\n');
+  const results = await Promise.all(lines.map(async (it) => JSON.parse((await it.next()).value as string) as WriterResult));
+  const wallSeconds = (Math.max(...results.map((r) => r.endedAt)) - go) / 1000;
+  const rows = results.reduce((n, r) => n + r.rows, 0);
+  if (rows !== count * rowsEach) throw new Error(`stored ${rows} rows, expected ${count * rowsEach}`);
+  return { rowsPerSecond: rows / wallSeconds, results };
+}
+
+/** The same rows straight into better-sqlite3, batched, with the daemon's schema and pragmas. */
+function baseline(rows: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'wdb-base-'));
+  try {
+    const db = openDatabase(join(dir, 'base.sqlite'));
+    const pk = Number(db.prepare("INSERT INTO runs (run_id, project, state, start_time, created_at, updated_at, mode) VALUES ('b', 'bench', 'running', 0, 0, 0, 'offline')").run().lastInsertRowid);
+    const insert = db.prepare('INSERT INTO history (run_pk, line_no, step, ts, line) VALUES (?, ?, ?, ?, ?)');
+    const batch = db.transaction((from: number, to: number) => {
+      for (let step = from; step < to; step += 1) {
+        const ts = Date.now() / 1000;
+        const line = toWandbJson({ m0: step * 0.001, m1: step * 0.001 + 1, m2: step * 0.001 + 2, _step: step, _runtime: 0, _timestamp: ts });
+        insert.run(pk, step, step, ts, line);
+      }
+    });
+    const t0 = performance.now();
+    for (let from = 0; from < rows; from += 1000) batch(from, Math.min(rows, from + 1000));
+    const seconds = (performance.now() - t0) / 1000;
+    db.close();
+    return rows / seconds;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Finish latency after 100,000 rows, queued and acknowledged. */
+async function finishLatency(daemon: TempDaemon, rows: number): Promise<{ drainingMs: number; ackedMs: number }> {
+  const measure = async (runId: string, waitForAcks: boolean) => {
+    const client = await daemon.client();
+    const { run } = await client.startRun({ runId });
+    for (let step = 0; step < rows; step += 1) {
+      client.log(run, step, { m0: step, m1: step + 1, m2: step + 2 });
+      if (step % 4096 === 4095) await client.flush();
+    }
+    await client.flush();
+    if (waitForAcks) await client.waitForAck(run, client.lastSeq(run));
+    const t0 = performance.now();
+    await client.finish(run);
+    const ms = performance.now() - t0;
+    await client.close();
+    return ms;
+  };
+  return { drainingMs: await measure('finish-draining', false), ackedMs: await measure('finish-acked', true) };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const daemon = new TempDaemon();
+  try {
+    const { socketPath } = await daemon.start();
+    const baseRate = baseline(Math.round(400_000 * SCALE));
+    const one = await ingest(socketPath, 1, Math.round(200_000 * SCALE), 'one');
+    const eight = await ingest(socketPath, 8, Math.round(50_000 * SCALE), 'eight');
+    const finish = await finishLatency(daemon, 100_000);
+    const base2 = baseline(Math.round(400_000 * SCALE)); // measured again: the machine may have changed pace
+    const base = Math.max(baseRate, base2);
+    console.log('durable ingest (3 scalars per row, client → socket → daemon → SQLite, until durable finish)');
+    console.log(`  baseline: straight better-sqlite3, batches of 1,000   ${fmt(base)} rows/s   (runs: ${fmt(baseRate)}, ${fmt(base2)})`);
+    console.log(`  daemon, 1 writer process                            ${fmt(one.rowsPerSecond)} rows/s   ratio ${(one.rowsPerSecond / base).toFixed(2)}`);
+    console.log(`  daemon, 8 writer processes                          ${fmt(eight.rowsPerSecond)} rows/s   ratio ${(eight.rowsPerSecond / base).toFixed(2)}`);
+    console.log('finish latency after 100,000 rows (request → durable reply)');
+    console.log(`  rows already acknowledged                           ${finish.ackedMs.toFixed(1)} ms`);
+    console.log(`  rows still queued behind it                         ${finish.drainingMs.toFixed(1)} ms`);
+    console.log(`  per writer in the 8-process run                     ${eight.results.map((r) => r.finishMs.toFixed(1)).join(', ')} ms`);
+  } finally {
+    await daemon.dispose();
+  }
+}
+
+await main();
