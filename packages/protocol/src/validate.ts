@@ -4,8 +4,8 @@ import { Hello } from './messages/handshake.js';
 import { isHistoryRow } from './messages/history.js';
 import { ClientMessage, DaemonMessage, RecordMessage } from './messages/index.js';
 
-const KNOWN_CLIENT_TYPES = new Set(ClientMessage.options.map((o) => o.entries.t.literal));
-const KNOWN_RECORD_TYPES = new Set(RecordMessage.options.map((o) => o.entries.t.literal));
+const KNOWN_CLIENT_TYPES: ReadonlySet<string> = new Set(ClientMessage.options.map((o) => o.entries.t.literal));
+const KNOWN_RECORD_TYPES: ReadonlySet<string> = new Set(RecordMessage.options.map((o) => o.entries.t.literal));
 
 /** Formats valibot issues as `path: message; ...`, short enough for a log line. */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -24,28 +24,27 @@ function typeOf(value: unknown): string | undefined {
   return typeof t === 'string' ? t : undefined;
 }
 
-/** Validates a decoded client message; throws ProtocolError (UNKNOWN_TYPE or BAD_MESSAGE). */
-export function parseClientMessage(value: unknown): ClientMessage {
-  if (isHistoryRow(value)) return value;
-  const result = v.safeParse(ClientMessage, value);
+/**
+ * Parses a tagged message against a variant schema, trying the hand-written history check first.
+ * Throws UNKNOWN_TYPE when the tag is not one of `known`, else BAD_MESSAGE naming the fields.
+ */
+function parseTagged<S extends v.GenericSchema>(schema: S, known: ReadonlySet<string>, value: unknown, what: string): v.InferOutput<S> {
+  if (isHistoryRow(value)) return value as v.InferOutput<S>;
+  const result = v.safeParse(schema, value);
   if (result.success) return result.output;
   const t = typeOf(value);
-  if (t === undefined || !KNOWN_CLIENT_TYPES.has(t as never)) {
-    throw new ProtocolError('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(t ?? null).slice(0, 64)}`);
-  }
-  throw new ProtocolError('BAD_MESSAGE', `invalid ${t} message: ${describeIssues(result.issues)}`);
+  if (t === undefined || !known.has(t)) throw new ProtocolError('UNKNOWN_TYPE', `unknown ${what} type ${JSON.stringify(t ?? null).slice(0, 64)}`);
+  throw new ProtocolError('BAD_MESSAGE', `invalid ${t} ${what}: ${describeIssues(result.issues)}`);
 }
 
-/** Validates one record (of a batch, or on its own); throws ProtocolError like parseClientMessage. */
+/** Validates a decoded client message; throws ProtocolError (UNKNOWN_TYPE or BAD_MESSAGE). */
+export function parseClientMessage(value: unknown): ClientMessage {
+  return parseTagged(ClientMessage, KNOWN_CLIENT_TYPES, value, 'message');
+}
+
+/** Validates one record (of a batch, or on its own); throws like parseClientMessage. */
 export function parseRecord(value: unknown): RecordMessage {
-  if (isHistoryRow(value)) return value;
-  const result = v.safeParse(RecordMessage, value);
-  if (result.success) return result.output;
-  const t = typeOf(value);
-  if (t === undefined || !KNOWN_RECORD_TYPES.has(t as never)) {
-    throw new ProtocolError('UNKNOWN_TYPE', `unknown record type ${JSON.stringify(t ?? null).slice(0, 64)}`);
-  }
-  throw new ProtocolError('BAD_MESSAGE', `invalid ${t} record: ${describeIssues(result.issues)}`);
+  return parseTagged(RecordMessage, KNOWN_RECORD_TYPES, value, 'record');
 }
 
 /** Validates the first message of a connection. */

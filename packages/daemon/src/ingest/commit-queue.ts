@@ -22,7 +22,7 @@ export interface QueueConnection extends ConnectionHandle {
 }
 
 export type QueueEntry =
-  | { kind: 'record'; conn: QueueConnection; record: RecordMessage }
+  | { kind: 'records'; conn: QueueConnection; records: RecordMessage[] }
   | { kind: 'finish'; conn: QueueConnection; request: Finish }
   | { kind: 'disconnect'; conn: QueueConnection };
 
@@ -34,8 +34,8 @@ export interface CommittedHistory {
   step: number;
 }
 
-/** Largest number of entries in one transaction; the rest wait for the next turn. */
-export const MAX_BATCH_ENTRIES = 20_000;
+/** Records per transaction, at most (roughly: a queued batch is never split); the rest wait a turn. */
+export const MAX_RECORDS_PER_COMMIT = 20_000;
 
 interface BatchEffects {
   acks: Map<QueueConnection, Map<number, number>>;
@@ -81,8 +81,13 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
   flush(): void {
     this.scheduled = false;
     while (this.pending.length > 0) {
-      const batch = this.pending.length <= MAX_BATCH_ENTRIES ? this.pending : this.pending.slice(0, MAX_BATCH_ENTRIES);
-      this.pending = batch === this.pending ? [] : this.pending.slice(MAX_BATCH_ENTRIES);
+      let end = 0;
+      for (let records = 0; end < this.pending.length && records < MAX_RECORDS_PER_COMMIT; end += 1) {
+        const entry = this.pending[end]!;
+        records += entry.kind === 'records' ? entry.records.length : 1;
+      }
+      const batch = end === this.pending.length ? this.pending : this.pending.slice(0, end);
+      this.pending = batch === this.pending ? [] : this.pending.slice(end);
       this.commit(batch);
     }
   }
@@ -108,29 +113,39 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
   }
 
   private applyEntry(entry: QueueEntry, effects: BatchEffects): void {
-    if (entry.kind === 'record') this.applyRecord(entry.conn, entry.record, effects);
+    if (entry.kind === 'records') this.applyRecords(entry.conn, entry.records, effects);
     else if (entry.kind === 'finish') this.applyFinish(entry.conn, entry.request, effects);
     else this.applyDisconnect(entry.conn, effects);
   }
 
-  private applyRecord(conn: QueueConnection, record: RecordMessage, effects: BatchEffects): void {
-    const attached = this.registry.get(record.run);
-    if (!attached || attached.owner !== conn) {
-      effects.after.push(() => conn.sendNotice({ code: 'RUN_NOT_ATTACHED', message: `run ${record.run} is not attached to this connection; send run.start first` }, record));
-      return;
-    }
-    const run = attached.active;
-    const lineNo = run.historyLines;
-    const outcome = this.writer.apply(run, record);
-    effects.touched.add(run);
+  private applyRecords(conn: QueueConnection, records: RecordMessage[], effects: BatchEffects): void {
     let perRun = effects.acks.get(conn);
     if (!perRun) effects.acks.set(conn, (perRun = new Map()));
-    perRun.set(run.pk, run.lastSeq);
-    if (outcome.kind === 'dropped') {
-      effects.after.push(() => conn.sendNotice({ code: 'BAD_MESSAGE', message: outcome.reason }, record));
-    } else if (outcome.kind === 'stored' && record.t === 'history' && this.listenerCount('committed') > 0) {
-      effects.history.push({ run: run.pk, runId: run.runId, lineNo, step: record.step });
+    const live = this.listenerCount('committed') > 0;
+    let run: ActiveRun | undefined;
+    for (const record of records) {
+      // Consecutive records of one batch almost always belong to the same run.
+      if (run?.pk !== record.run) run = this.attachedRun(conn, record, effects);
+      if (!run) continue;
+      const lineNo = run.historyLines;
+      const outcome = this.writer.apply(run, record);
+      effects.touched.add(run);
+      perRun.set(run.pk, run.lastSeq);
+      if (outcome.kind === 'dropped') {
+        const reason = outcome.reason;
+        effects.after.push(() => conn.sendNotice({ code: 'BAD_MESSAGE', message: reason }, record));
+      } else if (live && outcome.kind === 'stored' && record.t === 'history') {
+        effects.history.push({ run: run.pk, runId: run.runId, lineNo, step: record.step });
+      }
     }
+  }
+
+  /** The run a record names, if this connection writes it; otherwise a notice and undefined. */
+  private attachedRun(conn: QueueConnection, record: RecordMessage, effects: BatchEffects): ActiveRun | undefined {
+    const attached = this.registry.get(record.run);
+    if (attached && attached.owner === conn) return attached.active;
+    effects.after.push(() => conn.sendNotice({ code: 'RUN_NOT_ATTACHED', message: `run ${record.run} is not attached to this connection; send run.start first` }, record));
+    return undefined;
   }
 
   private applyFinish(conn: QueueConnection, request: Finish, effects: BatchEffects): void {
@@ -195,7 +210,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
     const notified = new Set<QueueConnection>();
     for (const entry of batch) {
       if (entry.kind === 'finish') entry.conn.replyError(entry.request.id, wire);
-      else if (entry.kind === 'record' && !notified.has(entry.conn)) {
+      else if (entry.kind === 'records' && !notified.has(entry.conn)) {
         notified.add(entry.conn);
         entry.conn.sendNotice(wire);
       }

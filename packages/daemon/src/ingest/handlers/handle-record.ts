@@ -4,5 +4,5 @@ import type { ClientConnection } from '../connection.js';
 
 /** Queues a record for the next group commit; it is acknowledged in batches, never replied to. */
 export function handleRecord(ctx: HandlerContext, conn: ClientConnection, msg: RecordMessage): void {
-  ctx.queue.push({ kind: 'record', conn, record: msg });
+  ctx.queue.push({ kind: 'records', conn, records: [msg] });
 }

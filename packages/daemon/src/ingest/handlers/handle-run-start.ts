@@ -41,15 +41,16 @@ export function handleRunStart(ctx: HandlerContext, conn: ClientConnection, msg:
   };
 }
 
-/** A run being written by another live connection cannot be taken over. */
+/**
+ * A run being written by another live connection cannot be taken over. (A connection that closed has
+ * had its disconnect committed by the flush above, so it no longer holds the run.)
+ */
 function assertNotInUse(ctx: HandlerContext, conn: ClientConnection, row: RunRow): void {
   const attached = ctx.registry.get(row.pk);
   if (attached && attached.owner !== conn && !attached.owner.closed) {
     throw new ProtocolError('RUN_IN_USE', `run ${row.run_id} is being written by another process (pid ${row.pid ?? 'unknown'})`);
   }
-  if (attached && attached.owner === conn) return;
   if (!attached && row.state === 'running' && row.pid !== null && row.pid !== conn.hello?.pid && isProcessAlive(row.pid)) {
-    // Left running by a live process that has not reconnected yet (e.g. after a daemon restart).
-    ctx.log.info({ run: row.pk, pid: row.pid }, 'taking over a run whose writer has not reattached');
+    ctx.log.info({ run: row.pk, pid: row.pid }, 'taking over a run whose live writer has not reattached');
   }
 }
