@@ -6,7 +6,7 @@ import { ConfigUpdate } from './config.js';
 import { ConsoleOutput } from './console.js';
 import { FileRef } from './file-ref.js';
 import { Finish, FinishReply } from './finish.js';
-import { Hello, Welcome } from './handshake.js';
+import { Welcome } from './handshake.js';
 import { HistoryRow } from './history.js';
 import { MetricDefinition } from './metric-definition.js';
 import { Notice, Reply } from './reply.js';
@@ -68,4 +68,3 @@ export type RequestMessage = Extract<ClientMessage, { t: RequestType }>;
 /** Validators of the replies, so a client can check what it receives. */
 export const REPLY_SCHEMAS = { 'run.start': RunStartReply, finish: FinishReply, status: StatusReply } as const;
 
-export { Hello };
