@@ -60,4 +60,4 @@ connection.socket.end();
 
 const show = (...args) => console.log(execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8' }).trimEnd());
 show('status');
-show('export', runId, '--format', 'csv', '--output', '/dev/stdout');
+show('export', runId, '--format', 'csv');
