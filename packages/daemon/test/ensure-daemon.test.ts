@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { encodeFrame, PACKAGE_VERSION, PROTOCOL_VERSION } from '@wandb-daemon/protocol';
+import { writeDiscovery } from '../src/lifecycle/discovery.js';
+import { ensureDaemon } from '../src/lifecycle/ensure-daemon.js';
 import { runNode, TempDaemon, waitFor } from '../test-utils/temp-daemon.js';
 
 const ENSURE = fileURLToPath(new URL('../test-utils/ensure-process.js', import.meta.url));
@@ -81,6 +85,29 @@ describe('ensureDaemon', () => {
     const client = await daemon.client();
     assert.equal((await client.status()).pid, second.pid);
     await client.close();
+  });
+
+  it('refuses a daemon that speaks another protocol, naming both versions', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'wdt-old-'));
+    const socketPath = join(home, 'daemon.sock');
+    // A stand-in for a daemon of another release: it welcomes every client with protocol 99.
+    const server = createServer((socket) => {
+      socket.once('data', () => socket.write(encodeFrame({ t: 'welcome', protocol: 99, version: '9.0.0', pid: process.pid, httpPort: null })));
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    writeDiscovery(join(home, 'daemon.json'), { pid: process.pid, version: '9.0.0', protocolVersion: 99, socketPath, httpPort: null, startedAt: new Date().toISOString(), home });
+    try {
+      await assert.rejects(ensureDaemon({ home, timeoutMs: 2_000 }), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'VERSION_MISMATCH');
+        assert.match(error.message, new RegExp(`client speaks protocol ${PROTOCOL_VERSION} \\(package ${PACKAGE_VERSION.replace(/\./g, '\\.')}\\)`));
+        assert.match(error.message, /daemon speaks protocol 99 \(package 9\.0\.0\)/);
+        assert.match(error.message, /wandb-daemon stop/);
+        return true;
+      });
+    } finally {
+      server.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('fails with the tail of the daemon log when no daemon can start', async () => {

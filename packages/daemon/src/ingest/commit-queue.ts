@@ -46,8 +46,9 @@ interface BatchEffects {
 
 export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] }> {
   private pending: QueueEntry[] = [];
+  /** One transaction: every entry of the batch, then each touched run's row. */
+  private readonly applyBatch: (batch: QueueEntry[], effects: BatchEffects) => void;
   private scheduled = false;
-  private batches = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -57,6 +58,10 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
     private readonly log: Logger,
   ) {
     super();
+    this.applyBatch = db.transaction((batch: QueueEntry[], effects: BatchEffects) => {
+      for (const entry of batch) this.applyEntry(entry, effects);
+      for (const run of effects.touched) this.runs.flush(run);
+    });
   }
 
   push(entry: QueueEntry): void {
@@ -65,16 +70,6 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
-  }
-
-  /** Entries waiting for the next commit. */
-  get depth(): number {
-    return this.pending.length;
-  }
-
-  /** Transactions committed so far. */
-  get committedBatches(): number {
-    return this.batches;
   }
 
   /** Commits everything queued now (used before run.start and at shutdown). */
@@ -98,11 +93,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
     try {
       // A finish reply promises durability even against power loss: fsync the WAL for that commit.
       if (durable) this.db.pragma('synchronous = FULL');
-      this.db.transaction(() => {
-        for (const entry of batch) this.applyEntry(entry, effects);
-        for (const run of effects.touched) this.runs.flush(run);
-      })();
-      this.batches += 1;
+      this.applyBatch(batch, effects);
     } catch (error) {
       this.recover(batch, effects, error as Error);
       return;

@@ -8,6 +8,7 @@ import {
   encodeFrame,
   FrameReader,
   handshakeMismatch,
+  LOCAL_VERSIONS,
   makeHello,
   parseDaemonMessage,
   ProtocolError,
@@ -45,7 +46,7 @@ export function connectToDaemon(socketPath: string, timeoutMs = 2_000, program?:
         const first = parseDaemonMessage(decodeBody(frames[0]!));
         if (first.t === 'error') return fail(new ProtocolError(first.code, first.message));
         if (first.t !== 'welcome') return fail(new ProtocolError('BAD_MESSAGE', `expected welcome, got ${first.t}`));
-        const mismatch = handshakeMismatch(first);
+        const mismatch = handshakeMismatch(LOCAL_VERSIONS, first);
         if (mismatch) return fail(new ProtocolError('VERSION_MISMATCH', mismatch));
         clearTimeout(timer);
         socket.removeListener('data', onData);

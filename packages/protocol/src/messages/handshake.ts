@@ -26,16 +26,25 @@ export function makeHello(pid: number, program?: string): Hello {
   return { t: 'hello', protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION, pid, ...(program ? { program } : {}) };
 }
 
+/** The versions a peer announces. */
+export interface PeerVersions {
+  protocol: number;
+  version: string;
+}
+
+/** The versions of this package. */
+export const LOCAL_VERSIONS: PeerVersions = Object.freeze({ protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION });
+
 /**
- * The one place that decides whether two peers can talk. Only the protocol version must match; a
- * different package version with the same protocol is compatible. Returns an explanation on mismatch
- * that names both versions and the remedy.
+ * The one place that decides whether a client and a daemon can talk; each side passes its own
+ * versions for its role. Only the protocol version must match; a different package version with the
+ * same protocol is compatible. Returns an explanation on mismatch naming both versions and the remedy.
  */
-export function handshakeMismatch(peer: { protocol: number; version: string }, self = { protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION }): string | undefined {
-  if (peer.protocol === self.protocol) return undefined;
+export function handshakeMismatch(client: PeerVersions, daemon: PeerVersions = LOCAL_VERSIONS): string | undefined {
+  if (client.protocol === daemon.protocol) return undefined;
   return (
-    `protocol mismatch: client speaks protocol ${peer.protocol} (package ${peer.version}), ` +
-    `daemon speaks protocol ${self.protocol} (package ${self.version}). ` +
+    `protocol mismatch: client speaks protocol ${client.protocol} (package ${client.version}), ` +
+    `daemon speaks protocol ${daemon.protocol} (package ${daemon.version}). ` +
     'Stop the running daemon with `wandb-daemon stop` so the next init starts a matching one, ' +
     'or install the same @wandb-daemon version for both.'
   );
