@@ -49,6 +49,30 @@ describe('HTTP API', () => {
     assert.equal((await daemon.http('/api/runs/nope')).status, 404);
   });
 
+  it('pages large histories: at most 10,000 rows per response, with the next minStep', async () => {
+    const client = await daemon.client();
+    const { run } = await client.startRun({ runId: 'paged' });
+    for (let step = 0; step < 25_000; step += 1) client.log(run, step * 2, { v: step });
+    await client.finish(run);
+    await client.close();
+    const steps: number[] = [];
+    let next: number | null = 0;
+    let pages = 0;
+    while (next !== null) {
+      const body: { rows: { _step: number }[]; next: number | null } = (await daemon.http(`/api/runs/paged/history?keys=v&minStep=${next}`)).body;
+      assert.ok(body.rows.length <= 10_000);
+      steps.push(...body.rows.map((r) => r._step));
+      next = body.next;
+      pages += 1;
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual(steps, Array.from({ length: 25_000 }, (_, i) => i * 2));
+    const lines = (await daemon.http('/api/runs/paged/history?format=lines&minStep=49990')).body;
+    assert.deepEqual(lines.lines.map((l: { step: number }) => l.step), [49_990, 49_992, 49_994, 49_996, 49_998]);
+    assert.equal(lines.next, null);
+    assert.match(lines.lines[0].line, /^\{"v":24995,"_step":49990,"_runtime":0,"_timestamp":[\d.]+\}$/);
+  });
+
   it('streams committed rows live over websocket', async () => {
     const token = readFileSync(daemon.paths.httpToken, 'utf8').trim();
     const ws = new WebSocket(`ws://127.0.0.1:${daemon.discovery!.httpPort}/api/live?run=live-run`, { headers: { authorization: `Bearer ${token}` } });

@@ -100,17 +100,15 @@ export class Queries {
     yield* this.historyRange.iterate(params) as Iterable<{ step: number; line: string }>;
   }
 
-  /** History rows as objects, restricted to `keys` (plus `_step`) when given; NaN as the string "NaN". */
-  history(run: number, query: HistoryQuery = {}): Record<string, unknown>[] {
-    const rows: Record<string, unknown>[] = [];
-    for (const { line } of this.historyLines(run, query)) rows.push(pick(parseWandbJson(line) as Record<string, unknown>, query.keys));
-    return rows;
+  /** A stored line as an object, restricted to `keys` (plus `_step`) when given; NaN as the string "NaN". */
+  parseRow(line: string, keys?: string[]): Record<string, unknown> {
+    return pick(parseWandbJson(line) as Record<string, unknown>, keys);
   }
 
   /** One committed history line as an object (for live streaming). */
   historyAt(run: number, lineNo: number, keys?: string[]): Record<string, unknown> | undefined {
     const found = this.historyLine.get(run, lineNo) as { line: string } | undefined;
-    return found ? pick(parseWandbJson(found.line) as Record<string, unknown>, keys) : undefined;
+    return found ? this.parseRow(found.line, keys) : undefined;
   }
 
   console(run: number, from = 0, limit = 1000): unknown[] {

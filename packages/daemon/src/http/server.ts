@@ -5,8 +5,9 @@
  *   GET /api/status                          what `wandb-daemon status --json` prints
  *   GET /api/runs                            every run, newest first
  *   GET /api/runs/:run                       one run (pk or id) with config and summary
- *   GET /api/runs/:run/history?keys=a,b&minStep=&maxStep=&limit=   {"rows":[...]}
- *       with format=lines: {"lines":[{"step","line"}]}, the stored W&B JSON lines byte for byte
+ *   GET /api/runs/:run/history?keys=a,b&minStep=&maxStep=&limit=   {"rows":[...],"next":step|null}
+ *       with format=lines: {"lines":[{"step","line"}],"next"}, the stored W&B JSON lines byte for byte;
+ *       at most `limit` rows (default and ceiling MAX_HISTORY_PAGE); `next` is the minStep of the next page
  *   GET /api/runs/:run/console?from=&limit=  console lines
  *   GET /api/live?run=                       websocket: {"type":"history","run",...,"row"} per new row
  */
@@ -33,6 +34,9 @@ export interface HttpApi {
   port: number;
   close(): Promise<void>;
 }
+
+/** Rows per history response, at most: a large run is read in pages, never in one response. */
+export const MAX_HISTORY_PAGE = 10_000;
 
 const intOrUndefined = (value: unknown): number | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -67,10 +71,16 @@ function registerRoutes(app: FastifyInstance, queries: Queries, status: () => St
     const run = queries.run(request.params.run);
     if (!run) return notFound(reply, request.params.run);
     const q = request.query;
-    const query = { keys: q.keys ? q.keys.split(',').filter(Boolean) : undefined, minStep: intOrUndefined(q.minStep), maxStep: intOrUndefined(q.maxStep), limit: intOrUndefined(q.limit) };
-    if ([query.minStep, query.maxStep, query.limit].some((n) => Number.isNaN(n))) return reply.code(400).send({ error: 'minStep, maxStep and limit must be integers' });
-    if (q.format === 'lines') return { lines: [...queries.historyLines(run.pk, query)] };
-    return { rows: queries.history(run.pk, query) };
+    const limit = intOrUndefined(q.limit) ?? MAX_HISTORY_PAGE;
+    const query = { keys: q.keys ? q.keys.split(',').filter(Boolean) : undefined, minStep: intOrUndefined(q.minStep), maxStep: intOrUndefined(q.maxStep), limit: Math.min(limit, MAX_HISTORY_PAGE) };
+    if ([query.minStep, query.maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) {
+      return reply.code(400).send({ error: 'minStep, maxStep and limit must be integers (limit >= 0)' });
+    }
+    const lines = [...queries.historyLines(run.pk, query)];
+    // A full page may have more behind it; the client asks again from the step after the last one.
+    const next = lines.length === query.limit && lines.length > 0 ? lines[lines.length - 1]!.step + 1 : null;
+    if (q.format === 'lines') return { lines, next };
+    return { rows: lines.map(({ line }) => queries.parseRow(line, query.keys)), next };
   });
   app.get<{ Params: { run: string }; Querystring: Record<string, string | undefined> }>('/api/runs/:run/console', async (request, reply) => {
     const run = queries.run(request.params.run);

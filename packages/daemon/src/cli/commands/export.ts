@@ -101,15 +101,15 @@ export async function* historyPages<T = Row>(api: DaemonApi, pk: number, maxStep
     if (minStep !== null) params.set('minStep', String(minStep));
     if (maxStep !== undefined) params.set('maxStep', String(maxStep));
     const text = await api.getText(`/api/runs/${pk}/history?${params.toString()}`, PAGE_TIMEOUT_MS);
-    const body = JSON.parse(text) as { rows?: T[]; lines?: T[] };
+    const body = JSON.parse(text) as { rows?: T[]; lines?: T[]; next?: number | null };
     const rows = format === 'lines' ? body.lines : body.rows;
     if (!Array.isArray(rows)) throw new CliError(`the daemon answered a history request without ${format}`);
     if (rows.length > 0) yield rows;
-    if (rows.length < limit) return;
-    const lastItem = rows[rows.length - 1] as Row;
-    const last = stepOf(format === 'lines' ? { _step: lastItem.step } : lastItem);
+    // The daemon says where the next page starts; null means this was the last one.
+    if (body.next === null || body.next === undefined) return;
+    const last = stepOf({ _step: body.next - 1 });
     if (maxStep !== undefined && last >= maxStep) return;
-    minStep = last + 1;
+    minStep = body.next;
     // Wide rows make big pages: aim at a bounded page size in bytes.
     limit = Math.max(MIN_PAGE_ROWS, Math.min(MAX_PAGE_ROWS, Math.floor(PAGE_TARGET_BYTES / Math.max(1, text.length / rows.length))));
   }
