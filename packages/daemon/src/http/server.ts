@@ -89,6 +89,9 @@ function registerRoutes(app: FastifyInstance, queries: Queries, status: () => St
   });
 }
 
+/** Unsent bytes a live subscriber may leave behind before it is dropped (it can reconnect and re-read). */
+const MAX_LIVE_BUFFER_BYTES = 16 * 1024 * 1024;
+
 /** Streams each committed history row to websocket subscribers (optionally of one run). */
 function registerLive(app: FastifyInstance, queries: Queries, queue: CommitQueue): void {
   app.get<{ Querystring: { run?: string } }>('/api/live', { websocket: true }, (socket, request) => {
@@ -97,6 +100,10 @@ function registerLive(app: FastifyInstance, queries: Queries, queue: CommitQueue
     const onCommitted = (rows: CommittedHistory[]) => {
       for (const row of rows) {
         if (only !== undefined && row.runId !== only && String(row.run) !== only) continue;
+        if (socket.bufferedAmount > MAX_LIVE_BUFFER_BYTES) {
+          socket.close(1013, 'subscriber too slow; reconnect and read history from the last step seen');
+          return;
+        }
         socket.send(JSON.stringify({ type: 'history', run: row.run, runId: row.runId, step: row.step, row: queries.historyAt(row.run, row.lineNo) }));
       }
     };
