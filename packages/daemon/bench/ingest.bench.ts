@@ -66,8 +66,8 @@ function baseline(rows: number): number {
   }
 }
 
-/** Finish latency after 100,000 rows, queued and acknowledged. */
-async function finishLatency(daemon: TempDaemon, rows: number): Promise<{ drainingMs: number; ackedMs: number }> {
+/** Finish latency after 100,000 rows, queued and acknowledged, over `reps` runs each. */
+async function finishLatency(daemon: TempDaemon, rows: number, reps: number): Promise<{ drainingMs: number[]; ackedMs: number[] }> {
   const measure = async (runId: string, waitForAcks: boolean) => {
     const client = await daemon.client();
     const { run } = await client.startRun({ runId });
@@ -83,7 +83,20 @@ async function finishLatency(daemon: TempDaemon, rows: number): Promise<{ draini
     await client.close();
     return ms;
   };
-  return { drainingMs: await measure('finish-draining', false), ackedMs: await measure('finish-acked', true) };
+  const drainingMs: number[] = [];
+  const ackedMs: number[] = [];
+  for (let i = 0; i < reps; i += 1) {
+    drainingMs.push(await measure(`finish-draining-${i}`, false));
+    ackedMs.push(await measure(`finish-acked-${i}`, true));
+  }
+  return { drainingMs, ackedMs };
+}
+
+/** `median (min–max)` of some milliseconds. */
+function spread(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return `median ${median.toFixed(1)} ms (${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)}, ${ms.length} runs)`;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -95,7 +108,7 @@ async function main(): Promise<void> {
     const baseRate = baseline(Math.round(400_000 * SCALE));
     const one = await ingest(socketPath, 1, Math.round(200_000 * SCALE), 'one');
     const eight = await ingest(socketPath, 8, Math.round(50_000 * SCALE), 'eight');
-    const finish = await finishLatency(daemon, 100_000);
+    const finish = await finishLatency(daemon, 100_000, 5);
     const base2 = baseline(Math.round(400_000 * SCALE)); // measured again: the machine may have changed pace
     const base = Math.max(baseRate, base2);
     console.log('durable ingest (3 scalars per row, client → socket → daemon → SQLite, until durable finish)');
@@ -103,9 +116,9 @@ async function main(): Promise<void> {
     console.log(`  daemon, 1 writer process                            ${fmt(one.rowsPerSecond)} rows/s   ratio ${(one.rowsPerSecond / base).toFixed(2)}`);
     console.log(`  daemon, 8 writer processes                          ${fmt(eight.rowsPerSecond)} rows/s   ratio ${(eight.rowsPerSecond / base).toFixed(2)}`);
     console.log('finish latency after 100,000 rows (request → durable reply)');
-    console.log(`  rows already acknowledged                           ${finish.ackedMs.toFixed(1)} ms`);
-    console.log(`  rows still queued behind it                         ${finish.drainingMs.toFixed(1)} ms`);
-    console.log(`  per writer in the 8-process run                     ${eight.results.map((r) => r.finishMs.toFixed(1)).join(', ')} ms`);
+    console.log(`  rows already acknowledged                           ${spread(finish.ackedMs)}`);
+    console.log(`  rows still queued behind it (socket buffers full)   ${spread(finish.drainingMs)}`);
+    console.log(`  each writer of the 8-process run (queue shared)     ${spread(eight.results.map((r) => r.finishMs))}`);
   } finally {
     await daemon.dispose();
   }
