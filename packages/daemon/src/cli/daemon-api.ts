@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { readDiscovery, type Discovery } from '../lifecycle/discovery.js';
 import { daemonPaths, resolveHome, type DaemonPaths } from '../lifecycle/paths.js';
-import { isProcessAlive } from '../lifecycle/process-alive.js';
-import { DAEMON_COMMAND_MARKER } from '../lifecycle/start-lock.js';
+import { isProcessAlive, looksLikeDaemon } from '../lifecycle/process-alive.js';
 import { CliError, NotRunningError } from './errors.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -17,34 +16,10 @@ export function currentPaths(): DaemonPaths {
   return daemonPaths(resolveHome());
 }
 
-/**
- * True when `pid` no longer runs a process: it does not exist, or it is a zombie (exited but not yet
- * reaped by its parent, which for a detached daemon may be an init that never reaps).
- */
-export function processGone(pid: number): boolean {
-  if (!isProcessAlive(pid)) return true;
-  try {
-    // /proc/<pid>/stat: "pid (comm) S ..."; comm may contain spaces and parentheses, the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false; // no /proc (macOS): trust kill(pid, 0)
-  }
-}
-
-/** False when the pid is alive but runs something else (the daemon died and its pid was reused). */
-function looksLikeDaemon(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DAEMON_COMMAND_MARKER);
-  } catch {
-    return true; // no /proc or no access: trust the live pid
-  }
-}
-
 /** The discovery record when it names a live daemon process, else null. */
 export function liveDiscovery(paths: DaemonPaths = currentPaths()): Discovery | null {
   const discovery = readDiscovery(paths.discovery);
-  if (!discovery || processGone(discovery.pid) || !looksLikeDaemon(discovery.pid)) return null;
+  if (!discovery || !isProcessAlive(discovery.pid) || !looksLikeDaemon(discovery.pid)) return null;
   return discovery;
 }
 

@@ -14,12 +14,10 @@
  */
 import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { PRIVATE_FILE_MODE } from './private-fs.js';
-import { isProcessAlive } from './process-alive.js';
+import { isProcessAlive, looksLikeDaemon } from './process-alive.js';
 
 export const UNREADABLE_GRACE_MS = 5_000;
 export const BREAK_LOCK_STALE_MS = 10_000;
-/** Marker every daemon entry command line contains; see rule 2. */
-export const DAEMON_COMMAND_MARKER = 'wandb-daemon';
 
 /** What a lock file records about its holder. */
 export interface LockInfo {
@@ -61,16 +59,7 @@ export function isLockStale(lockPath: string, holder: LockInfo | null, now = Dat
   }
   if (holder === null) return now - mtimeMs > UNREADABLE_GRACE_MS;
   if (!isProcessAlive(holder.pid)) return true;
-  return !commandLineLooksLikeDaemon(holder.pid);
-}
-
-function commandLineLooksLikeDaemon(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DAEMON_COMMAND_MARKER);
-  } catch {
-    return true; // no /proc (macOS) or no access: trust the live pid
-  }
+  return !looksLikeDaemon(holder.pid);
 }
 
 function tryCreate(path: string): boolean {

@@ -1,7 +1,8 @@
 /** `wandb-daemon stop`: SIGTERM the running daemon and wait until it has exited. */
 import type { Command } from 'commander';
 import type { Action } from '../action.js';
-import { currentPaths, liveDiscovery, processGone } from '../daemon-api.js';
+import { isProcessAlive } from '../../lifecycle/process-alive.js';
+import { currentPaths, liveDiscovery } from '../daemon-api.js';
 import { CliError, EXIT } from '../errors.js';
 import { print } from '../output.js';
 
@@ -32,7 +33,7 @@ async function stop(): Promise<number> {
     throw new CliError(`cannot signal the daemon (pid ${pid}): ${code ?? (error as Error).message}`);
   }
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (!processGone(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() >= deadline) {
       throw new CliError(`the daemon (pid ${pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM (see: wandb-daemon logs)`);
     }
