@@ -3,7 +3,12 @@
  * numbers are the bare tokens `NaN`, `Infinity` and `-Infinity` (as Python's json module writes them).
  * Big integers are written as exact digits, typed arrays as arrays, dates as ISO strings.
  */
-import JSON5 from 'json5';
+import { createRequire } from 'node:module';
+
+// JSON5 parses the NaN/Infinity tokens; loaded on first need, so that a client process never pays
+// for it (only readers of stored lines do).
+let json5: { parse: (text: string) => unknown } | undefined;
+const loadJson5 = () => (json5 ??= createRequire(import.meta.url)('json5') as { parse: (text: string) => unknown });
 
 // A marker no user string contains by accident: a NUL byte plus a per-process random tag.
 const TAG = `\u0000wdj${Math.random().toString(36).slice(2, 10)}:`;
@@ -56,7 +61,7 @@ export function parseWandbJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return JSON5.parse(text);
+    return loadJson5().parse(text);
   }
 }
 
