@@ -33,12 +33,17 @@ export function writeWithBackpressure(stream: Writable, chunk: string): Promise<
   });
 }
 
-/** Resolves once everything written to stdout has been handed to the OS. */
+/**
+ * Resolves once everything written to stdout has been handed to the OS. Not by waiting for 'drain':
+ * that event only follows a write that returned false, so after a last write that fit the buffer it
+ * never comes, and the process would exit with a pending top-level await (code 13). Writes complete
+ * in order, so the callback of an empty write runs after every earlier one.
+ */
 export function drainStdout(): Promise<void> {
   if (process.stdout.writableLength === 0 || process.stdout.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    process.stdout.once('drain', () => resolve());
     process.stdout.once('close', () => resolve());
+    process.stdout.write('', () => resolve());
   });
 }
 
