@@ -17,8 +17,12 @@ export async function runDaemonProcess(options: { foreground: boolean }): Promis
     if (options.foreground) process.stderr.write(`wandb-daemon: another daemon (pid ${lock.holder?.pid ?? 'unknown'}) is running in ${paths.home}\n`);
     return options.foreground ? 1 : 0;
   }
-  const { createLogger } = await import('./log.js');
+  const { createLogger, rotateLog } = await import('./log.js');
+  if (!options.foreground) rotateLog(paths.log);
   const log = createLogger(options.foreground ? null : paths.log);
+  // The daemon never dies of one bad callback: record it and keep serving the other clients.
+  process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   try {
     const { startDaemon } = await import('./daemon.js');
     const daemon = await startDaemon({ paths, log });
@@ -35,8 +39,5 @@ export async function runDaemonProcess(options: { foreground: boolean }): Promis
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.on('uncaughtException', (error) => {
-    process.stderr.write(`wandb-daemon: uncaught exception: ${error.stack ?? error.message}\n`);
-  });
   runDaemonProcess({ foreground: process.argv.includes('--foreground') }).then((code) => process.exit(code));
 }

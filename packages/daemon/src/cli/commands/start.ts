@@ -30,9 +30,5 @@ async function start(options: { foreground?: boolean }): Promise<number> {
 async function runInForeground(): Promise<number> {
   // Imported lazily: only this mode loads the daemon (SQLite, fastify).
   const { runDaemonProcess } = await import('../../main.js');
-  // Like the background entry script: a bug in one handler is logged, it does not kill the daemon.
-  process.on('uncaughtException', (error) => {
-    process.stderr.write(`wandb-daemon: uncaught exception: ${error.stack ?? error.message}\n`);
-  });
   return runDaemonProcess({ foreground: true });
 }
