@@ -193,7 +193,11 @@ describe('RunStore and RecordWriter', () => {
 
   /** Applies one record with the given seq inside a transaction. */
   const apply = (seq: number, body: RecordBody): ApplyOutcome =>
-    db.transaction(() => writer.apply(run, { ...body, run: run.pk, seq } as RecordMessage))();
+    db.transaction(() => {
+      const outcome = writer.apply(run, { ...body, run: run.pk, seq } as RecordMessage);
+      writer.flushPending();
+      return outcome;
+    })();
 
   const history = (seq: number, step: number, data: Record<string, unknown>) =>
     apply(seq, { t: 'history', step, ts: 1_700_000_000 + step, runtime: step, data });
@@ -337,14 +341,34 @@ describe('RunStore and RecordWriter', () => {
     ]);
   });
 
-  it('rolls back the rows of a failed transaction', () => {
+  it('rolls back the rows of a failed transaction, and a discarded buffer never reaches the next one', () => {
     assert.throws(() =>
       db.transaction(() => {
         writer.apply(run, { t: 'history', run: run.pk, seq: 1, step: 0, ts: 1, runtime: 0, data: { x: 1 } });
+        writer.flushPending();
+        writer.apply(run, { t: 'history', run: run.pk, seq: 2, step: 1, ts: 1, runtime: 0, data: { x: 2 } });
         throw new Error('boom');
       })(),
     );
     assert.equal(historyRows().length, 0);
+    writer.discardPending();
+    run = runs.load(run.pk); // memory back in line with the rolled-back disk
+    history(1, 0, { x: 3 });
+    assert.deepEqual(historyRows().map((r) => r.line), ['{"x":3,"_step":0,"_runtime":0,"_timestamp":1700000000}']);
+  });
+
+  it('inserts many history rows in multi-row statements with exact line numbers', () => {
+    db.transaction(() => {
+      for (let i = 0; i < 100; i += 1) writer.apply(run, { t: 'history', run: run.pk, seq: i + 1, step: i * 3, ts: 1, runtime: 0, data: { i } });
+      writer.flushPending();
+    })();
+    const rows = historyRows();
+    assert.equal(rows.length, 100);
+    rows.forEach((row, i) => {
+      assert.equal(row.line_no, i);
+      assert.equal(row.step, i * 3);
+      assert.equal((parseWandbJson(row.line) as { i: number }).i, i);
+    });
   });
 
   it('flush writes counters, summary, pins, aggregates and config so that load returns the same state', () => {

@@ -60,6 +60,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
     super();
     this.applyBatch = db.transaction((batch: QueueEntry[], effects: BatchEffects) => {
       for (const entry of batch) this.applyEntry(entry, effects);
+      this.writer.flushPending();
       for (const run of effects.touched) this.runs.flush(run);
     });
   }
@@ -95,6 +96,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
       if (durable) this.db.pragma('synchronous = FULL');
       this.applyBatch(batch, effects);
     } catch (error) {
+      this.writer.discardPending();
       this.recover(batch, effects, error as Error);
       return;
     } finally {

@@ -24,9 +24,20 @@ export function historyLine(r: { data: Record<string, unknown>; step: number; ru
   return data === '{}' ? `{${reserved}` : `${data.slice(0, -1)},${reserved}`;
 }
 
-/** Prepared statements and the per-type appliers. */
+/** History rows per multi-row INSERT: one statement for 32 rows costs about a quarter less per row. */
+export const HISTORY_ROWS_PER_INSERT = 32;
+const HISTORY_COLUMNS = 5;
+
+/**
+ * Prepared statements and the per-type appliers. History rows are buffered and inserted
+ * HISTORY_ROWS_PER_INSERT at a time; the caller must call `flushPending()` before its transaction
+ * commits, and `discardPending()` when it rolls back.
+ */
 export class RecordWriter {
   private readonly insertHistory: Database.Statement;
+  private readonly insertHistoryMany: Database.Statement;
+  /** Parameters of buffered history rows, HISTORY_COLUMNS per row. */
+  private pendingHistory: unknown[] = [];
   private readonly insertEvent: Database.Statement;
   private readonly insertConsole: Database.Statement;
   private readonly upsertFile: Database.Statement;
@@ -36,6 +47,8 @@ export class RecordWriter {
 
   constructor(db: Database.Database) {
     this.insertHistory = db.prepare('INSERT INTO history (run_pk, line_no, step, ts, line) VALUES (?, ?, ?, ?, ?)');
+    const rows = Array.from({ length: HISTORY_ROWS_PER_INSERT }, () => '(?, ?, ?, ?, ?)').join(', ');
+    this.insertHistoryMany = db.prepare(`INSERT INTO history (run_pk, line_no, step, ts, line) VALUES ${rows}`);
     this.insertEvent = db.prepare('INSERT INTO events (run_pk, line_no, ts, line) VALUES (?, ?, ?, ?)');
     this.insertConsole = db.prepare('INSERT INTO console (run_pk, line_no, stream, ts, text) VALUES (?, ?, ?, ?, ?)');
     this.upsertFile = db.prepare(`INSERT INTO files (run_pk, path, local_path, policy, size, sha256, updated_at)
@@ -58,6 +71,18 @@ export class RecordWriter {
     };
   }
 
+  /** Inserts the buffered history rows. Call inside the transaction, before it commits. */
+  flushPending(): void {
+    const params = this.pendingHistory;
+    this.pendingHistory = [];
+    for (let i = 0; i < params.length; i += HISTORY_COLUMNS) this.insertHistory.run(params.slice(i, i + HISTORY_COLUMNS));
+  }
+
+  /** Forgets buffered rows of a transaction that rolled back. */
+  discardPending(): void {
+    this.pendingHistory = [];
+  }
+
   /** Applies one record unless its seq was already stored. Must run inside a transaction. */
   apply(run: ActiveRun, record: RecordMessage): ApplyOutcome {
     if (record.seq <= run.lastSeq) return { kind: 'duplicate' };
@@ -71,7 +96,11 @@ export class RecordWriter {
       run.droppedRows += 1;
       return { kind: 'dropped', reason: `step ${r.step} is not after the run's last step ${run.lastStep}` };
     }
-    this.insertHistory.run(run.pk, run.historyLines, r.step, r.ts, historyLine(r));
+    this.pendingHistory.push(run.pk, run.historyLines, r.step, r.ts, historyLine(r));
+    if (this.pendingHistory.length === HISTORY_ROWS_PER_INSERT * HISTORY_COLUMNS) {
+      this.insertHistoryMany.run(this.pendingHistory);
+      this.pendingHistory = [];
+    }
     run.historyLines += 1;
     run.lastStep = r.step;
     applyRowToSummary(run.summary, r.data, run.pinned, run.rules, run.aggregates);
