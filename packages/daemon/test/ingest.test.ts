@@ -58,4 +58,37 @@ describe('durable ingest from many processes', () => {
     assert.deepEqual(rows.map((r: { x: number }) => r.x), Array.from({ length: 150 }, (_, i) => i));
     await replay.close();
   });
+
+  it('applies resume policies against the store: never, must, allow, overwrite', async () => {
+    const client = await daemon.client();
+    await assert.rejects(client.startRun({ runId: 'policy' }, 'must'), { code: 'RUN_NOT_FOUND' });
+    const first = await client.startRun({ runId: 'policy', config: { lr: 0.1 } }, 'never');
+    assert.equal(first.resumed, false);
+    client.log(first.run, 0, { x: 1 });
+    client.log(first.run, 1, { x: 2 });
+    await client.finish(first.run, 0);
+    await assert.rejects(client.startRun({ runId: 'policy' }, 'never'), { code: 'RUN_EXISTS' });
+    const resumed = await client.startRun({ runId: 'policy', config: { batch: 8 } }, 'allow');
+    assert.equal(resumed.resumed, true);
+    assert.equal(resumed.run, first.run);
+    assert.equal(resumed.startingStep, 2);
+    assert.deepEqual(resumed.config, { lr: 0.1, batch: 8 });
+    assert.equal(resumed.summary.x, 2);
+    // Overwrite (W&B's default for a reused id): the earlier run and its rows are replaced.
+    const fresh = await client.startRun({ runId: 'policy' }, 'overwrite');
+    assert.equal(fresh.resumed, false);
+    assert.notEqual(fresh.run, first.run);
+    assert.equal(fresh.startingStep, 0);
+    client.log(first.run, 5, { stale: true }); // the old handle is gone
+    const done = await client.finish(fresh.run);
+    assert.equal(done.rows, 0);
+    assert.deepEqual(client.notices.map((n) => n.code), ['RUN_NOT_ATTACHED']);
+    // A run written by another live connection cannot be taken over.
+    const other = await daemon.client();
+    const held = await other.startRun({ runId: 'held' });
+    await assert.rejects(client.startRun({ runId: 'held' }, 'allow'), { code: 'RUN_IN_USE' });
+    await other.finish(held.run);
+    await other.close();
+    await client.close();
+  });
 });

@@ -26,6 +26,8 @@ export function handleRunStart(ctx: HandlerContext, conn: ClientConnection, msg:
     if (existing) ctx.runs.delete(existing.pk);
     return ctx.runs.create(info);
   })();
+  // An overwritten run may have been attached here (a second init with the same id): forget it.
+  if (existing && !resuming) ctx.registry.detach(existing.pk);
   const active = ctx.runs.load(pk);
   ctx.registry.attach(active, conn);
   ctx.log.info({ run: pk, runId: info.runId, project: info.project, resume, resumed: resuming }, 'run attached');

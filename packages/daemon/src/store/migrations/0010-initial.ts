@@ -4,7 +4,8 @@ export const name = 'initial';
 
 export const sql = `
 CREATE TABLE runs (
-  pk INTEGER PRIMARY KEY,
+  -- AUTOINCREMENT: a pk is a handle clients hold; one of a deleted (overwritten) run is never reused
+  pk INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id TEXT NOT NULL,
   entity TEXT,
   project TEXT NOT NULL,
