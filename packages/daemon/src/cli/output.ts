@@ -79,6 +79,14 @@ export function fileSink(path: string): Sink {
   };
 }
 
+/** What `--json` prints when no daemon runs. */
+export const NOT_RUNNING_JSON = '{"running": false}';
+
+/** Says that no daemon runs, as JSON or as a sentence. */
+export function printNotRunning(json = false): void {
+  print(json ? NOT_RUNNING_JSON : 'wandb-daemon is not running');
+}
+
 /** Prints to stdout (small outputs: status, tables). */
 export function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

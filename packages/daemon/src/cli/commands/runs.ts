@@ -5,8 +5,7 @@ import type { Action } from '../action.js';
 import { DaemonApi } from '../daemon-api.js';
 import { EXIT, NotRunningError } from '../errors.js';
 import { count, humanDuration, localDateTime, table } from '../format.js';
-import { print } from '../output.js';
-import { NOT_RUNNING_JSON } from './status.js';
+import { print, printNotRunning } from '../output.js';
 
 export function registerRuns(program: Command, action: Action): void {
   program
@@ -22,7 +21,7 @@ async function runs(options: { json?: boolean }): Promise<number> {
     list = (await DaemonApi.connect().getJson<{ runs: RunView[] }>('/api/runs')).runs;
   } catch (error) {
     if (!(error instanceof NotRunningError)) throw error;
-    print(options.json ? NOT_RUNNING_JSON : 'wandb-daemon is not running');
+    printNotRunning(options.json);
     return EXIT.NOT_RUNNING;
   }
   if (options.json) print(JSON.stringify(list));

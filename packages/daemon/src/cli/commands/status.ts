@@ -4,11 +4,8 @@ import type { StatusReply } from '@wandb-daemon/protocol';
 import { DaemonApi } from '../daemon-api.js';
 import { EXIT, NotRunningError } from '../errors.js';
 import { count, humanDuration } from '../format.js';
-import { print } from '../output.js';
+import { print, printNotRunning } from '../output.js';
 import type { Action } from '../action.js';
-
-/** What `--json` prints when no daemon runs. */
-export const NOT_RUNNING_JSON = '{"running": false}';
 
 export function registerStatus(program: Command, action: Action): void {
   program
@@ -24,7 +21,7 @@ async function status(options: { json?: boolean }): Promise<number> {
     text = await DaemonApi.connect().getText('/api/status');
   } catch (error) {
     if (!(error instanceof NotRunningError)) throw error;
-    print(options.json ? NOT_RUNNING_JSON : 'wandb-daemon is not running');
+    printNotRunning(options.json);
     return EXIT.NOT_RUNNING;
   }
   if (options.json) {

@@ -4,7 +4,7 @@ import type { Action } from '../action.js';
 import { isProcessAlive } from '../../lifecycle/process-alive.js';
 import { currentPaths, liveDiscovery } from '../daemon-api.js';
 import { CliError, EXIT } from '../errors.js';
-import { print } from '../output.js';
+import { print, printNotRunning } from '../output.js';
 
 export const STOP_TIMEOUT_MS = 15_000;
 
@@ -18,7 +18,7 @@ export function registerStop(program: Command, action: Action): void {
 async function stop(): Promise<number> {
   const discovery = liveDiscovery(currentPaths());
   if (!discovery) {
-    print('wandb-daemon is not running');
+    printNotRunning();
     return EXIT.OK;
   }
   const { pid } = discovery;
@@ -27,7 +27,7 @@ async function stop(): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') {
-      print('wandb-daemon is not running');
+      printNotRunning();
       return EXIT.OK;
     }
     throw new CliError(`cannot signal the daemon (pid ${pid}): ${code ?? (error as Error).message}`);
