@@ -17,7 +17,7 @@ import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS, SchemaTooNewError, type Mig
 import { openDatabase } from '../src/store/open-database.js';
 import { RecordWriter, type ApplyOutcome } from '../src/store/record-writer.js';
 import { RunStore } from '../src/store/run-store.js';
-import { pathKey } from '../src/store/summary-rules.js';
+import { pathKey } from '@wandb-daemon/protocol';
 
 let dir: string;
 before(() => {
@@ -254,6 +254,21 @@ describe('RunStore and RecordWriter', () => {
     assert.equal(historyRows().length, 1);
     assert.equal(run.summary.x, 1);
     assert.deepEqual(history(4, 6, { x: 4 }), { kind: 'stored' });
+  });
+
+  it('adds the rows of a dropped record to the same counter, once per seq, and flushes it', () => {
+    history(1, 5, { x: 1 });
+    history(2, 5, { x: 2 }); // dropped here
+    assert.deepEqual(apply(3, { t: 'dropped', rows: 4, step: 3, currentStep: 5 }), { kind: 'stored' });
+    assert.deepEqual(apply(3, { t: 'dropped', rows: 4, step: 3, currentStep: 5 }), { kind: 'duplicate' });
+    assert.deepEqual(apply(2, { t: 'dropped', rows: 9, step: 0, currentStep: 5 }), { kind: 'duplicate' });
+    assert.equal(run.droppedRows, 5);
+    assert.equal(run.lastSeq, 3);
+    assert.equal(run.lastStep, 5, 'a report changes no step');
+    apply(4, { t: 'dropped', rows: Number.MAX_SAFE_INTEGER, step: 0, currentStep: 5 });
+    assert.equal(run.droppedRows, Number.MAX_SAFE_INTEGER, 'saturates instead of leaving the safe integers');
+    runs.flush(run);
+    assert.equal(runs.get(run.pk)?.dropped_rows, Number.MAX_SAFE_INTEGER);
   });
 
   it('updates the summary automatically from history', () => {

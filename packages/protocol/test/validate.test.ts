@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, isErrorCode, ProtocolError, type ErrorCode } from '../src/errors.js';
 import { handshakeMismatch, makeHello } from '../src/messages/handshake.js';
-import { parseClientMessage, parseHello } from '../src/validate.js';
+import { parseClientMessage, parseHello, parseRecord } from '../src/validate.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION } from '../src/version.js';
 
 /** packages/ (this file runs from packages/protocol/dist/test/). */
@@ -51,6 +51,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   metric: { t: 'metric', run: 1, seq: 6, name: 'train/*', stepMetric: 'epoch', summary: ['min', 'max'], goal: 'minimize', hidden: false },
   file: { t: 'file', run: 1, seq: 7, path: 'media/images/a.png', localPath: '/tmp/a.png', policy: 'now', size: 10, sha256: 'a'.repeat(64) },
   alert: { t: 'alert', run: 1, seq: 8, title: 'loss is NaN', text: 'check the learning rate', level: 'WARN', waitDurationSeconds: 60 },
+  dropped: { t: 'dropped', run: 1, seq: 9, rows: 3, step: 4, currentStep: 10 },
 };
 
 /** Asserts that `fn` throws a ProtocolError with `code` whose message matches `pattern`. */
@@ -65,7 +66,7 @@ function assertProtocolError(fn: () => unknown, code: ErrorCode, pattern?: RegEx
 
 describe('parseClientMessage', () => {
   it('has a valid example of every client message type', () => {
-    assert.deepEqual(Object.keys(VALID).sort(), ['alert', 'config', 'console', 'file', 'finish', 'history', 'metric', 'run.start', 'status', 'summary', 'system']);
+    assert.deepEqual(Object.keys(VALID).sort(), ['alert', 'config', 'console', 'dropped', 'file', 'finish', 'history', 'metric', 'run.start', 'status', 'summary', 'system']);
   });
 
   for (const [t, message] of Object.entries(VALID)) {
@@ -120,6 +121,13 @@ describe('parseClientMessage', () => {
     ['a bad sha256', { ...VALID.file, sha256: 'XYZ' }, /\bsha256\b/],
     ['an unknown resume policy', { ...VALID['run.start'], resume: 'sometimes' }, /\bresume\b/],
     ['a non-finite timestamp', { ...VALID.history, ts: Infinity }, /\bts\b/],
+    ['a dropped record of 0 rows', { ...VALID.dropped, rows: 0 }, /\brows\b/],
+    ['a dropped record of a fractional row count', { ...VALID.dropped, rows: 1.5 }, /\brows\b/],
+    ['a dropped record with an unsafe row count', { ...VALID.dropped, rows: 2 ** 53 }, /\brows\b/],
+    ['a dropped record with a negative step', { ...VALID.dropped, step: -1 }, /\bstep\b/],
+    ['a dropped record with a fractional currentStep', { ...VALID.dropped, currentStep: 2.5 }, /\bcurrentStep\b/],
+    ['a dropped record without currentStep', { ...VALID.dropped, currentStep: undefined }, /\bcurrentStep\b/],
+    ['a dropped record with a string row count', { ...VALID.dropped, rows: '3' }, /\brows\b/],
   ];
   for (const [name, message, field] of invalid) {
     it(`rejects ${name} with BAD_MESSAGE naming the field`, () => {
@@ -127,6 +135,13 @@ describe('parseClientMessage', () => {
       assertProtocolError(() => parseClientMessage(message), 'BAD_MESSAGE', new RegExp(`^invalid ${String(message.t).replace('.', '\\.')} message: `));
     });
   }
+
+  it('accepts a dropped record at the edges of its ranges, as a message or as a record of a batch', () => {
+    const edge = { t: 'dropped', run: 1, seq: 1, rows: 1, step: 0, currentStep: 0 };
+    assert.deepEqual(parseClientMessage(edge), edge);
+    assert.deepEqual(parseRecord({ ...edge, rows: Number.MAX_SAFE_INTEGER }), { ...edge, rows: Number.MAX_SAFE_INTEGER });
+    assertProtocolError(() => parseRecord({ ...edge, rows: 0 }), 'BAD_MESSAGE', /^invalid dropped record: rows: /);
+  });
 
   it('accepts a metric name with a single trailing *', () => {
     assert.equal(parseClientMessage({ ...VALID.metric, name: '*' }).t, 'metric');

@@ -27,6 +27,7 @@ export interface RunView {
   historyRows: number;
   eventRows: number;
   consoleLines: number;
+  /** History rows dropped for a step behind the run's: reported by the client, or refused by the daemon. */
   droppedRows: number;
   resumeCount: number;
 }

@@ -19,7 +19,7 @@ const REQUEST_HANDLERS: { [T in RequestType]: RequestHandler<T> } = {
   status: handleStatus,
 };
 
-const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>(['history', 'summary', 'config', 'console', 'system', 'metric', 'file', 'alert']);
+const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>(['history', 'summary', 'config', 'console', 'system', 'metric', 'file', 'alert', 'dropped']);
 
 /** Builds the message sink a connection hands every validated message to. */
 export function createDispatcher(ctx: HandlerContext) {

@@ -10,10 +10,10 @@ import {
   handshakeMismatch,
   LOCAL_VERSIONS,
   makeHello,
-  parseDaemonMessage,
+  checkDaemonMessage,
   ProtocolError,
   type Welcome,
-} from '@wandb-daemon/protocol';
+} from '@wandb-daemon/protocol/lite';
 
 /** A connected, handshaken socket plus the frames that arrived with the welcome. */
 export interface DaemonConnection {
@@ -43,7 +43,7 @@ export function connectToDaemon(socketPath: string, timeoutMs = 2_000, program?:
       if (reader.error) return fail(new ProtocolError('BAD_FRAME', `daemon sent a bad frame: ${reader.error.message}`));
       if (frames.length === 0) return;
       try {
-        const first = parseDaemonMessage(decodeBody(frames[0]!));
+        const first = checkDaemonMessage(decodeBody(frames[0]!));
         if (first.t === 'error') return fail(new ProtocolError(first.code, first.message));
         if (first.t !== 'welcome') return fail(new ProtocolError('BAD_MESSAGE', `expected welcome, got ${first.t}`));
         const mismatch = handshakeMismatch(LOCAL_VERSIONS, first);

@@ -2,7 +2,7 @@
  * The daemon's in-memory view of a run that is receiving records: counters and summary state that
  * every record touches, written back to the `runs` row once per group commit rather than per record.
  */
-import type { SummaryRule, AggregateState, JsonObject } from './summary-rules.js';
+import type { SummaryRule, AggregateState, JsonObject } from '@wandb-daemon/protocol';
 
 export interface ActiveRun {
   pk: number;

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { toWandbJson, type RecordMessage, type RecordType } from '@wandb-daemon/protocol';
 import type { ActiveRun } from './active-run.js';
-import { applyRowToSummary, deletePath, forEachLeaf, pathKey, setPath, type SummaryRule } from './summary-rules.js';
+import { applyRowToSummary, deletePath, forEachLeaf, pathKey, setPath, type SummaryRule } from '@wandb-daemon/protocol';
 
 /** What happened to one record. */
 export type ApplyOutcome = { kind: 'stored' } | { kind: 'duplicate' } | { kind: 'dropped'; reason: string };
@@ -68,6 +68,7 @@ export class RecordWriter {
       metric: (run, r) => this.applyMetric(run, r),
       file: (run, r) => this.applyFile(run, r),
       alert: (run, r) => this.applyAlert(run, r),
+      dropped: (run, r) => this.applyDropped(run, r),
     };
   }
 
@@ -159,6 +160,16 @@ export class RecordWriter {
 
   private applyAlert(run: ActiveRun, r: Extract<RecordMessage, { t: 'alert' }>): ApplyOutcome {
     this.insertAlert.run(run.pk, r.seq, Date.now() / 1000, r.title, r.text, r.level, r.waitDurationSeconds ?? null);
+    return STORED;
+  }
+
+  /**
+   * Rows the client refused for a step behind the run's: they join the rows this writer refused for
+   * the same reason, in the counter the group commit writes back with the run's other counters.
+   */
+  private applyDropped(run: ActiveRun, r: Extract<RecordMessage, { t: 'dropped' }>): ApplyOutcome {
+    // Saturates: a client may report up to MAX_SAFE_INTEGER at a time, and status sums these counts.
+    run.droppedRows = Math.min(run.droppedRows + r.rows, Number.MAX_SAFE_INTEGER);
     return STORED;
   }
 }

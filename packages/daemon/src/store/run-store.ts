@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { parseWandbJson, toWandbJson, type RunInfo, type RunMode, type RunState } from '@wandb-daemon/protocol';
 import type { ActiveRun } from './active-run.js';
-import type { JsonObject, SummaryRule } from './summary-rules.js';
+import type { JsonObject, SummaryRule } from '@wandb-daemon/protocol';
 
 /** A row of `runs` as stored. */
 export interface RunRow {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
+import { MAX_BATCH_RECORDS } from '../limits.js';
 
-/** Most records one batch may carry; a client flushes at least this often. */
-export const MAX_BATCH_RECORDS = 8192;
+export { MAX_BATCH_RECORDS };
 
 /**
  * Several records in one frame. Clients queue records and write them in batches, which halves the

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { PACKAGE_VERSION, PROTOCOL_VERSION } from '../version.js';
 
 /** First message from a client: who it is and which protocol it speaks. */
 export const Hello = v.object({
@@ -21,31 +20,4 @@ export const Welcome = v.object({
 });
 export type Welcome = v.InferOutput<typeof Welcome>;
 
-/** Builds the hello this package sends. */
-export function makeHello(pid: number, program?: string): Hello {
-  return { t: 'hello', protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION, pid, ...(program ? { program } : {}) };
-}
-
-/** The versions a peer announces. */
-export interface PeerVersions {
-  protocol: number;
-  version: string;
-}
-
-/** The versions of this package. */
-export const LOCAL_VERSIONS: PeerVersions = Object.freeze({ protocol: PROTOCOL_VERSION, version: PACKAGE_VERSION });
-
-/**
- * The one place that decides whether a client and a daemon can talk; each side passes its own
- * versions for its role. Only the protocol version must match; a different package version with the
- * same protocol is compatible. Returns an explanation on mismatch naming both versions and the remedy.
- */
-export function handshakeMismatch(client: PeerVersions, daemon: PeerVersions = LOCAL_VERSIONS): string | undefined {
-  if (client.protocol === daemon.protocol) return undefined;
-  return (
-    `protocol mismatch: client speaks protocol ${client.protocol} (package ${client.version}), ` +
-    `daemon speaks protocol ${daemon.protocol} (package ${daemon.version}). ` +
-    'Stop the running daemon with `wandb-daemon stop` so the next init starts a matching one, ' +
-    'or install the same @wandb-daemon version for both.'
-  );
-}
+export { handshakeMismatch, LOCAL_VERSIONS, makeHello, type PeerVersions } from '../handshake-policy.js';

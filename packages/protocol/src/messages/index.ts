@@ -4,6 +4,7 @@ import { Alert } from './alert.js';
 import { Batch } from './batch.js';
 import { ConfigUpdate } from './config.js';
 import { ConsoleOutput } from './console.js';
+import { DroppedRows } from './dropped.js';
 import { FileRef } from './file-ref.js';
 import { Finish, FinishReply } from './finish.js';
 import { Welcome } from './handshake.js';
@@ -21,6 +22,7 @@ export * from './batch.js';
 export * from './common.js';
 export * from './config.js';
 export * from './console.js';
+export * from './dropped.js';
 export * from './file-ref.js';
 export * from './finish.js';
 export * from './handshake.js';
@@ -42,6 +44,7 @@ export const RecordMessage = v.variant('t', [
   MetricDefinition,
   FileRef,
   Alert,
+  DroppedRows,
 ]);
 export type RecordMessage = v.InferOutput<typeof RecordMessage>;
 

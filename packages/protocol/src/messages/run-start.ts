@@ -48,6 +48,8 @@ export const RunStartReply = v.object({
   /** Handle to put in every record of this run. */
   run: RunKey,
   runId: v.string(),
+  /** The display name: as given, as stored for a resumed run, or generated for a new run without one. */
+  name: v.string(),
   /** The step the next committed history row gets (0 for a new run, last step + 1 when resumed). */
   startingStep: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   resumed: v.boolean(),

@@ -19,6 +19,7 @@ export const StatusReply = v.object({
   uptimeSeconds: v.number(),
   clients: Count,
   runs: v.object({ total: Count, running: Count, finished: Count, failed: Count, crashed: Count }),
-  rows: v.object({ stored: Count, unsynced: Count }),
+  /** History rows: stored, not yet synced, and dropped for a step behind the run's (by client or daemon). */
+  rows: v.object({ stored: Count, unsynced: Count, dropped: Count }),
 });
 export type StatusReply = v.InferOutput<typeof StatusReply>;

@@ -42,7 +42,7 @@ export function humanStatus(s: StatusReply): string {
     ['http port', s.httpPort === null ? '-' : `${s.httpPort} (127.0.0.1)`],
     ['clients', count(s.clients)],
     ['runs', `${count(r.total)} total: ${count(r.running)} running, ${count(r.finished)} finished, ${count(r.failed)} failed, ${count(r.crashed)} crashed`],
-    ['rows', `${count(s.rows.stored)} stored, ${count(s.rows.unsynced)} unsynced`],
+    ['rows', `${count(s.rows.stored)} stored, ${count(s.rows.unsynced)} unsynced, ${count(s.rows.dropped)} dropped`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   return [`wandb-daemon ${s.version} is running (protocol ${s.protocolVersion})`, ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}  ${v}`)].join('\n');

@@ -1,4 +1,4 @@
-import { ProtocolError, type RunStart, type RunStartReply } from '@wandb-daemon/protocol';
+import { generateRunName, ProtocolError, type RunStart, type RunStartReply } from '@wandb-daemon/protocol';
 import { isProcessAlive } from '../../lifecycle/process-alive.js';
 import type { RunRow } from '../../store/run-store.js';
 import type { HandlerContext } from '../context.js';
@@ -24,7 +24,7 @@ export function handleRunStart(ctx: HandlerContext, conn: ClientConnection, msg:
       return existing.pk;
     }
     if (existing) ctx.runs.delete(existing.pk);
-    return ctx.runs.create(info);
+    return ctx.runs.create(info.name === null ? { ...info, name: generateRunName() } : info);
   })();
   // An overwritten run may have been attached here (a second init with the same id): forget it.
   if (existing && !resuming) ctx.registry.detach(existing.pk);
@@ -34,6 +34,7 @@ export function handleRunStart(ctx: HandlerContext, conn: ClientConnection, msg:
   return {
     run: pk,
     runId: active.runId,
+    name: ctx.runs.get(pk)?.name ?? active.runId,
     startingStep: active.lastStep + 1,
     resumed: resuming,
     lastSeq: active.lastSeq,

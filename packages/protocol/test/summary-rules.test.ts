@@ -1,5 +1,5 @@
 /**
- * Unit tests of how committed history rows update a run's summary (src/store/summary-rules.ts):
+ * Unit tests of how committed history rows update a run's summary (src/summary-rules.ts):
  * latest values at nested paths, pinned paths left alone, and `defineMetric` summary rules (min, max,
  * mean, first, last, best, none; exact names and trailing-* globs). All functions are pure over plain
  * objects, so each test builds its own summary, pins, rules and aggregate state.
@@ -17,7 +17,7 @@ import {
   type AggregateState,
   type JsonObject,
   type SummaryRule,
-} from '../src/store/summary-rules.js';
+} from '../src/summary-rules.js';
 
 /** A summary under test with its pins, rules and aggregates. */
 function harness(rules: SummaryRule[] = [], pinned: string[][] = []) {

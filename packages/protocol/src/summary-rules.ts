@@ -7,7 +7,7 @@
  * Pure functions over plain objects; the aggregate state lives beside the summary so that `mean` and
  * `first` survive a daemon restart.
  */
-import type { SummaryMode } from '@wandb-daemon/protocol';
+import type { SummaryMode } from './messages/metric-definition.js';
 
 export type JsonObject = Record<string, unknown>;
 
