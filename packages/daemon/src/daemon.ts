@@ -1,6 +1,7 @@
 /**
  * The daemon: composes the store, the ingest pipeline, the socket server, the HTTP API and the
- * liveness policy. The caller (main.ts) holds the start lock before importing this module.
+ * liveness policy. The caller (main.ts, or embedded.ts in a user's process) holds the start lock before
+ * importing this module.
  */
 import { hostname } from 'node:os';
 import { PACKAGE_VERSION, PROTOCOL_VERSION, type StatusReply } from '@wandb-daemon/protocol';
@@ -29,16 +30,27 @@ export interface DaemonOptions {
   log: Logger;
   /** Port for the HTTP API; 0 picks a free one. */
   httpPort?: number;
+  /**
+   * Runs inside a user's process (embedded.ts): no socket or server the daemon owns keeps that process
+   * alive. (Its timers never do, embedded or not.)
+   */
+  embedded?: boolean;
 }
 
 /** A running daemon; `stop()` resolves once everything is closed. */
 export interface RunningDaemon {
   stop(reason: string): Promise<void>;
+  /**
+   * For a process that is exiting (no I/O callback will run again): drops the connections, commits what
+   * is queued, closes the database and removes the discovery file and the socket, synchronously.
+   */
+  stopSync(reason: string): void;
   readonly stopped: Promise<void>;
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { paths, log } = options;
+  const unref = options.embedded === true;
   const startedAt = new Date();
   const idleMs = idleTimeoutMs(); // configuration errors surface before anything is opened
   if (paths.socketDir) ensurePrivateDir(paths.socketDir);
@@ -67,19 +79,29 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // next daemon, so their runs are not crashed.
     if (conn.ownedRuns.size > 0 && stopping === null) queue.push({ kind: 'disconnect', conn });
     idle.check();
-  });
-  await sockets.listen();
-  crashOrphans(runs, registry, log, () => stopping !== null);
-  http = await startHttpApi({ paths, db, queue, log, status, port: options.httpPort ?? Number(process.env.WANDB_DAEMON_HTTP_PORT ?? 0) });
-  writeDiscovery(paths.discovery, {
-    pid: process.pid,
-    version: PACKAGE_VERSION,
-    protocolVersion: PROTOCOL_VERSION,
-    socketPath: paths.socket,
-    httpPort: http.port,
-    startedAt: startedAt.toISOString(),
-    home: paths.home,
-  });
+  }, { unref });
+  try {
+    await sockets.listen();
+    crashOrphans(runs, registry, log, () => stopping !== null);
+    http = await startHttpApi({ paths, db, queue, log, status, port: options.httpPort ?? Number(process.env.WANDB_DAEMON_HTTP_PORT ?? 0), unref });
+    writeDiscovery(paths.discovery, {
+      pid: process.pid,
+      version: PACKAGE_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      socketPath: paths.socket,
+      httpPort: http.port,
+      startedAt: startedAt.toISOString(),
+      home: paths.home,
+      ...(unref ? { embedded: true as const } : {}),
+    });
+  } catch (error) {
+    // An embedded daemon's host outlives a failed start: leave nothing listening, open or pending.
+    stopping = Promise.resolve();
+    await http?.close();
+    await sockets.close();
+    db.close();
+    throw error;
+  }
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -89,7 +111,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       idle.stop();
       removeDiscovery(paths.discovery, process.pid);
       await sockets.close();
-      queue.flush();
+      // stopSync may have closed the database meanwhile (the host exited during the drain).
+      if (db.open) queue.flush();
       await http?.close();
       db.close();
       log.info({ reason }, 'daemon stopped');
@@ -97,9 +120,24 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     })();
     return stopping;
   };
+  const stopSync = (reason: string): void => {
+    if (!db.open) return;
+    // Disconnects seen from now on are the daemon's own doing: their runs are not crashed.
+    stopping ??= stopped;
+    idle.stop();
+    removeDiscovery(paths.discovery, process.pid);
+    sockets.destroy();
+    try {
+      queue.flush();
+    } finally {
+      db.close();
+    }
+    log.info({ reason }, 'daemon stopped');
+    resolveStopped();
+  };
   const idle = new IdleMonitor(idleMs, { clients: () => sockets.clients, syncBacklog: () => 0 }, () => void stop('idle timeout'));
   log.info({ socket: paths.socket, httpPort: http.port, host: hostname(), version: PACKAGE_VERSION }, 'daemon ready');
-  return { stop, stopped };
+  return { stop, stopSync, stopped };
 }
 
 /**

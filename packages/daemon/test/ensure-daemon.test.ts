@@ -133,13 +133,13 @@ describe('ensureDaemon', () => {
     const daemon = new TempDaemon();
     daemons.push(daemon);
     const log = join(daemon.home, 'imports.log');
-    const client = new URL('../../../client/dist/src/index.js', import.meta.url).href;
-    const script = `const m = await import('${client}'); const d = await m.ensureDaemon({ home: ${JSON.stringify(daemon.home)} }); d.connection.socket.destroy(); console.log(d.discovery.pid);`;
+    const ensure = new URL('../src/lifecycle/ensure-daemon.js', import.meta.url).href;
+    const script = `const m = await import('${ensure}'); const d = await m.ensureDaemon({ home: ${JSON.stringify(daemon.home)} }); d.connection.socket.destroy(); console.log(d.discovery.pid);`;
     const result = await runNode(['--import', RECORDER, '--input-type=module', '-e', script], { ...daemon.env, WANDB_TEST_IMPORT_LOG: log });
     assert.equal(result.code, 0, result.stderr);
     const loaded = readFileSync(log, 'utf8').trim().split('\n');
     assert.ok(loaded.some((url) => url.includes('ensure-daemon.js')), 'the recorder saw the client load ensureDaemon');
-    const heavy = loaded.filter((url) => /better-sqlite3|fastify|pino|msgpackr-extract|\.node$|\/daemon\/dist\/src\/(store|ingest|http)\//.test(url));
+    const heavy = loaded.filter((url) => /better-sqlite3|fastify|pino|valibot|msgpackr-extract|\.node$|\/daemon\/dist\/src\/(store|ingest|http)\//.test(url));
     assert.deepEqual(heavy, []);
   });
 });

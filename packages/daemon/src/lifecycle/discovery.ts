@@ -14,6 +14,8 @@ export interface Discovery {
   httpPort: number | null;
   startedAt: string;
   home: string;
+  /** True when the daemon runs inside a user's process (embedded.ts): it ends with that process, and its pid is the user's program. */
+  embedded?: true;
 }
 
 export function writeDiscovery(path: string, discovery: Discovery): void {

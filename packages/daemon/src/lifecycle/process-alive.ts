@@ -33,6 +33,21 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/**
+ * When the process started, in clock ticks since boot (field 22 of Linux /proc/<pid>/stat); null when
+ * unknown (no /proc, or no such process). A pid and its start time name one process: a reused pid has
+ * another start time.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after "(comm) " start with field 3 (state), so field 22 is at index 19.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** False when a live pid runs something other than a daemon (its pid was reused). */
 export function looksLikeDaemon(pid: number): boolean {
   if (pid === process.pid) return true;

@@ -5,6 +5,9 @@
  * Staleness rules for an existing lock (the only case in which anyone but its holder removes it):
  * 1. it names a pid that no longer exists → stale;
  * 2. it names a live pid whose command line (Linux /proc) is not a wandb-daemon → stale (pid reuse);
+ *    a lock taken by a daemon embedded in a user's process (embedded.ts), whose command line is the
+ *    user's program, records its holder's start time instead: a live pid that started at another
+ *    time → stale (pid reuse); without a recorded start time (no /proc), a live pid holds it;
  * 3. its content is unreadable and it is older than UNREADABLE_GRACE_MS → stale (its creator died
  *    between create and write); younger than that, it is held (the creator is writing it);
  * 4. otherwise it is held.
@@ -14,7 +17,7 @@
  */
 import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { PRIVATE_FILE_MODE } from './private-fs.js';
-import { isProcessAlive, looksLikeDaemon } from './process-alive.js';
+import { isProcessAlive, looksLikeDaemon, processStartTime } from './process-alive.js';
 
 export const UNREADABLE_GRACE_MS = 5_000;
 export const BREAK_LOCK_STALE_MS = 10_000;
@@ -23,14 +26,18 @@ export const BREAK_LOCK_STALE_MS = 10_000;
 export interface LockInfo {
   pid: number;
   createdAt: number;
+  /** Set by a daemon embedded in a user's process: its holder carries no daemon command line. */
+  embedded?: true;
+  /** The embedded holder's `processStartTime`, when known. */
+  startTime?: string;
 }
 
 export type LockResult = { acquired: true; release: () => void } | { acquired: false; holder: LockInfo | null };
 
 /** Tries once (breaking a stale lock first) to take the lock for this process. */
-export function acquireStartLock(lockPath: string, breakPath: string): LockResult {
+export function acquireStartLock(lockPath: string, breakPath: string, options: { embedded?: boolean } = {}): LockResult {
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (tryCreate(lockPath)) return { acquired: true, release: () => releaseLock(lockPath) };
+    if (tryCreate(lockPath, options.embedded === true)) return { acquired: true, release: () => releaseLock(lockPath) };
     const holder = readLock(lockPath);
     if (!isLockStale(lockPath, holder)) return { acquired: false, holder };
     breakStaleLock(lockPath, breakPath);
@@ -42,7 +49,11 @@ export function acquireStartLock(lockPath: string, breakPath: string): LockResul
 export function readLock(lockPath: string): LockInfo | null {
   try {
     const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockInfo>;
-    if (typeof parsed.pid === 'number' && typeof parsed.createdAt === 'number') return { pid: parsed.pid, createdAt: parsed.createdAt };
+    if (typeof parsed.pid !== 'number' || typeof parsed.createdAt !== 'number') return null;
+    const info: LockInfo = { pid: parsed.pid, createdAt: parsed.createdAt };
+    if (parsed.embedded === true) info.embedded = true;
+    if (typeof parsed.startTime === 'string') info.startTime = parsed.startTime;
+    return info;
   } catch {
     // missing or half-written: judged by the rules below
   }
@@ -59,10 +70,14 @@ export function isLockStale(lockPath: string, holder: LockInfo | null, now = Dat
   }
   if (holder === null) return now - mtimeMs > UNREADABLE_GRACE_MS;
   if (!isProcessAlive(holder.pid)) return true;
+  if (holder.embedded) {
+    const startTime = holder.startTime === undefined ? null : processStartTime(holder.pid);
+    return startTime !== null && startTime !== holder.startTime;
+  }
   return !looksLikeDaemon(holder.pid);
 }
 
-function tryCreate(path: string): boolean {
+function tryCreate(path: string, embedded = false): boolean {
   let fd: number;
   try {
     fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, PRIVATE_FILE_MODE);
@@ -71,11 +86,20 @@ function tryCreate(path: string): boolean {
     throw error;
   }
   try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, createdAt: Date.now() } satisfies LockInfo));
+    writeSync(fd, JSON.stringify(ownLockInfo(embedded)));
   } finally {
     closeSync(fd);
   }
   return true;
+}
+
+function ownLockInfo(embedded: boolean): LockInfo {
+  const info: LockInfo = { pid: process.pid, createdAt: Date.now() };
+  if (!embedded) return info;
+  info.embedded = true;
+  const startTime = processStartTime(process.pid);
+  if (startTime !== null) info.startTime = startTime;
+  return info;
 }
 
 function breakStaleLock(lockPath: string, breakPath: string): void {
