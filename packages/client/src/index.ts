@@ -1,6 +1,73 @@
 /**
- * @wandb-daemon/client — the W&B run API for TypeScript. The run API (`init`, `log`, `finish`, ...)
- * is built on these pieces; until then this package exposes how it reaches the daemon.
+ * @wandb-daemon/client: the W&B run API for TypeScript.
+ *
+ * ```ts
+ * import wandb from '@wandb-daemon/client';
+ * await using run = await wandb.init({ project: 'mnist', config: { lr: 0.01 } });
+ * run.log({ loss: 0.4 });
+ * ```
+ * Every call is local: records go to the wandb-daemon over a Unix socket, which makes them durable
+ * and syncs them. Importing this module loads msgpackr's pure-JS codec and our code, nothing native.
  */
-export { ensureDaemon, DaemonStartError, type EnsureDaemonOptions, type EnsuredDaemon } from '@wandb-daemon/daemon/ensure';
-export { PACKAGE_VERSION, PROTOCOL_VERSION } from '@wandb-daemon/protocol';
+import type { Config } from './config.js';
+import type { DefineMetricOptions, MetricSpec } from './metrics.js';
+import type { LogOptions, Run } from './run.js';
+import * as session from './session.js';
+import type { Summary } from './summary.js';
+import type { PlainObject } from './values.js';
+
+export { ConfigError, UsageError, WandbError } from './errors.js';
+export { DaemonStartError } from '@wandb-daemon/daemon/ensure';
+export { PACKAGE_VERSION, PROTOCOL_VERSION } from '@wandb-daemon/protocol/lite';
+export type { Config, ConfigUpdateOptions } from './config.js';
+export type { DefineMetricOptions, MetricSpec } from './metrics.js';
+export type { InitOptions, InitSettings, ConfigInput, ReinitMode, ResumeMode, RunModeOption } from './options/index.js';
+export type { LogOptions, Run, RunState } from './run.js';
+export type { Summary } from './summary.js';
+export { activeRuns, finish, init, run } from './session.js';
+
+/** Logs to the current run (W&B's `wandb.log`). */
+export function log(data: PlainObject | Map<string, unknown>, options?: LogOptions | number): void {
+  session.requireRun('wandb.log()').log(data, options);
+}
+
+/** Defines a metric of the current run (W&B's `wandb.define_metric`). */
+export function defineMetric(name: string, options?: DefineMetricOptions): MetricSpec {
+  return session.requireRun('wandb.define_metric()').defineMetric(name, options);
+}
+
+/** A stand-in that forwards to the current run's object, or throws W&B's error when there is none. */
+function forwarder<T extends object>(what: 'config' | 'summary'): T {
+  const target = (): T => session.requireRun(`wandb.${what}`)[what] as T;
+  return new Proxy({} as T, {
+    get: (_t, key) => Reflect.get(target(), key),
+    set: (_t, key, value) => Reflect.set(target(), key, value),
+    deleteProperty: (_t, key) => Reflect.deleteProperty(target(), key),
+    has: (_t, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(target(), key),
+  });
+}
+
+/** The current run's config (W&B's `wandb.config`). */
+export const config: Config = forwarder<Config>('config');
+/** The current run's summary (W&B's `wandb.summary`). */
+export const summary: Summary = forwarder<Summary>('summary');
+
+/** The default export mirrors W&B's module: `wandb.init`, `wandb.log`, `wandb.run`, ... */
+const wandb = {
+  init: session.init,
+  log,
+  finish: session.finish,
+  defineMetric,
+  define_metric: defineMetric,
+  config,
+  summary,
+  activeRuns: session.activeRuns,
+  /** The current run, or null. */
+  get run(): Run | null {
+    return session.run;
+  },
+};
+
+export default wandb;

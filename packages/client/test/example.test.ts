@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runNode, TempDaemon } from '../test-utils/temp-daemon.js';
+import { runNode, TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/quickstart.mjs', import.meta.url));
 
@@ -12,15 +12,18 @@ describe('examples/quickstart.mjs', () => {
   const daemon = new TempDaemon();
   after(() => daemon.dispose());
 
-  it('starts the daemon, logs 1,000 durable rows and prints status and the CSV export', async () => {
+  it('starts the daemon, logs 1,001 durable rows, and prints status and the CSV export', async () => {
     const result = await runNode([EXAMPLE], daemon.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /started wandb-daemon pid \d+/);
-    assert.match(result.stdout, /run quick\w+: 1000 rows, finished, durable in [\d.]+ ms/);
+    assert.match(result.stderr, /wandb: Tracking run sine-and-loss \(\w{8}\) in project quickstart; offline, stored by the daemon \(pid \d+\)/);
+    assert.match(result.stderr, /wandb: Run sine-and-loss \(\w{8}\) finished: 1,001 history rows stored/);
+    assert.match(result.stdout, /run \w{8}: 1001 steps, durable in [\d.]+ ms; summary loss \{"min":-0\.000716/);
     const csv = result.stdout.split(/\r?\n/).filter((line) => /^\d+,/.test(line) || line.startsWith('_step,'));
-    assert.equal(csv[0], '_step,_runtime,_timestamp,acc.train,loss,wave');
-    assert.equal(csv.length, 1 + 1000);
-    const again = await runNode([EXAMPLE], daemon.env);
-    assert.match(again.stdout, /attached to wandb-daemon pid \d+/);
+    assert.equal(csv[0], '_step,_runtime,_timestamp,acc.train,eval/acc,loss,wave');
+    assert.equal(csv.length, 1 + 1001);
+    assert.match(csv.at(-1)!, /^1000,[\d.]+,[\d.]+,,0\.93,,$/);
+    const again = await runNode([EXAMPLE], { ...daemon.env, WANDB_SILENT: 'true' });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, '');
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * `run.summary`: one value per metric for the runs table. Committed history rows update it (latest
+ * value, or the aggregates `defineMetric` asked for); a key the user sets explicitly is pinned and
+ * history no longer touches it; deleting a key unpins it. The client keeps this mirror with the same
+ * pure rules the daemon applies to what it stores, so reads need no round trip.
+ */
+import { applyRowToSummary, pathKey, type AggregateState, type SummaryRule } from '@wandb-daemon/protocol/lite';
+import { normalizeObject, normalizeValue, type PlainObject } from './values.js';
+
+export interface SummarySink {
+  (change: { set: PlainObject; remove: string[] }): void;
+}
+
+export interface SummaryMethods {
+  update(values: PlainObject | Map<string, unknown>): void;
+  get<T = unknown>(key: string, fallback?: T): T | undefined;
+  keys(): string[];
+  items(): [string, unknown][];
+  toJSON(): PlainObject;
+}
+
+export type Summary = SummaryMethods & Record<string, any>;
+
+const METHOD_NAMES = new Set(['update', 'get', 'keys', 'items', 'toJSON']);
+
+export class SummaryStore {
+  readonly pinned = new Set<string>();
+  readonly rules = new Map<string, SummaryRule>();
+  private readonly aggregates: AggregateState = {};
+
+  constructor(
+    readonly values: PlainObject,
+    private readonly sink: SummarySink,
+  ) {}
+
+  /** Applies a committed history row (with `_step`, `_runtime`, `_timestamp`). */
+  applyRow(row: PlainObject): void {
+    applyRowToSummary(this.values, row, this.pinned, this.rules, this.aggregates);
+  }
+
+  update(input: unknown): void {
+    const values = normalizeObject(input, 'summary.update()');
+    for (const [key, value] of Object.entries(values)) {
+      this.values[key] = value;
+      this.pinned.add(pathKey([key]));
+    }
+    if (Object.keys(values).length > 0) this.sink({ set: values, remove: [] });
+  }
+
+  delete(key: string): void {
+    const had = Object.hasOwn(this.values, key) || this.pinned.has(pathKey([key]));
+    delete this.values[key];
+    this.pinned.delete(pathKey([key]));
+    if (had) this.sink({ set: {}, remove: [key] });
+  }
+
+  proxy(): Summary {
+    const methods: SummaryMethods = {
+      update: (values) => this.update(values),
+      get: <T>(key: string, fallback?: T) => (Object.hasOwn(this.values, key) ? (this.values[key] as T) : fallback),
+      keys: () => Object.keys(this.values),
+      items: () => Object.entries(this.values),
+      toJSON: () => structuredClone(this.values),
+    };
+    return new Proxy(methods as Summary, {
+      get: (target, key) => {
+        if (typeof key === 'symbol') return key === Symbol.toStringTag ? 'Summary' : undefined;
+        if (METHOD_NAMES.has(key)) return target[key];
+        return this.values[key];
+      },
+      set: (_target, key, value) => {
+        if (typeof key === 'symbol' || METHOD_NAMES.has(key)) throw new TypeError(`summary.${String(key)} is a method and cannot be set; use summary.update({ ${String(key)}: ... })`);
+        this.update({ [key]: normalizeValue(value, key) });
+        return true;
+      },
+      deleteProperty: (_target, key) => {
+        if (typeof key === 'string') this.delete(key);
+        return true;
+      },
+      has: (_target, key) => typeof key === 'string' && Object.hasOwn(this.values, key),
+      ownKeys: () => Object.keys(this.values),
+      getOwnPropertyDescriptor: (_target, key) =>
+        typeof key === 'string' && Object.hasOwn(this.values, key) ? { value: this.values[key], writable: true, enumerable: true, configurable: true } : undefined,
+    });
+  }
+}
