@@ -31,12 +31,6 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** The highest "progress N" the script printed so far (0 before the first). */
-function progress(c: ClientProcess): number {
-  const all = [...c.stdout.matchAll(/^progress (\d+)$/gm)];
-  return all.length === 0 ? 0 : Number(all.at(-1)![1]);
-}
-
 describe('backpressure', () => {
   it(`log blocks near maxBufferedBytes (1 MiB) while the daemon is stopped, and loses nothing once it resumes`, async (t) => {
     const go = join(scratch, 'go');
@@ -63,11 +57,11 @@ console.log('finished ' + run.state);
     writeFileSync(go, '');
 
     await sleep(3_000);
-    const stalledAt = progress(child);
+    const stalledAt = child.progress();
     await sleep(1_000);
     assert.equal(child.child.exitCode, null, `the client exited while the daemon was stopped: ${child.stderr}`);
     assert.equal(child.child.signalCode, null);
-    assert.equal(progress(child), stalledAt, 'progress stalled: log blocks');
+    assert.equal(child.progress(), stalledAt, 'progress stalled: log blocks');
     // The encoded size of a row like the script's (seq, step and i of this magnitude take 3 bytes each).
     const rowBytes = encodeBody({ t: 'history', run: 1, seq: 5_000, step: 5_000, ts: Date.now() / 1000, runtime: 1.5, data: { i: 5_000, pad: PAD } }).length;
     const bound = Math.floor(LIMIT / rowBytes);

@@ -54,6 +54,12 @@ export class ClientProcess {
     }
   }
 
+  /** The N of the last "progress N" line the script printed so far (0 before the first). */
+  progress(): number {
+    const all = [...this.stdout.matchAll(/^progress (\d+)$/gm)];
+    return all.length === 0 ? 0 : Number(all.at(-1)![1]);
+  }
+
   /** Kills the script if it is still running after `timeoutMs`, so a hang fails the test instead of stalling it. */
   async finished(timeoutMs = 60_000): Promise<ScriptResult> {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);

@@ -3,69 +3,13 @@
  * client: every run ends with every row exactly once, and only one daemon serves the home.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { TempDaemon, waitFor } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 import { ClientProcess } from './client-process.js';
+import { assertStoredRun, daemonProcesses } from './stored-runs.js';
 
 /** Every child gets this long; a hang is killed and fails the test. */
 const CHILD_TIMEOUT_MS = 90_000;
-
-/** Pids of daemon processes (the entry script's marker) serving `home`, read from /proc. */
-function daemonProcesses(home: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--wandb-daemon')) continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`WANDB_DAEMON_HOME=${home}`)) pids.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
-}
-
-interface StoredRow {
-  step: number;
-  row: Record<string, unknown>;
-}
-
-/** Every stored history line of a run, read page by page through the HTTP API. */
-async function storedHistory(daemon: TempDaemon, runId: string): Promise<StoredRow[]> {
-  const rows: StoredRow[] = [];
-  let next: number | null = 0;
-  while (next !== null) {
-    const { status, body } = await daemon.http(`/api/runs/${runId}/history?format=lines&minStep=${next}`);
-    assert.equal(status, 200, `history of ${runId}: ${JSON.stringify(body)}`);
-    for (const { step, line } of body.lines as { step: number; line: string }[]) rows.push({ step, row: JSON.parse(line) });
-    next = body.next;
-  }
-  return rows;
-}
-
-/** Asserts a finished run with exactly `rows` rows at steps 0..rows-1, each once; returns them. */
-async function assertFinishedRun(daemon: TempDaemon, runId: string, rows: number): Promise<StoredRow[]> {
-  const { status, body: run } = await daemon.http(`/api/runs/${runId}`);
-  assert.equal(status, 200, `run ${runId} was not stored`);
-  assert.deepEqual(
-    { state: run.state, exitCode: run.exitCode, historyRows: run.historyRows, droppedRows: run.droppedRows },
-    { state: 'finished', exitCode: 0, historyRows: rows, droppedRows: 0 },
-    `run ${runId}`,
-  );
-  const history = await storedHistory(daemon, runId);
-  assert.equal(history.length, rows, `rows of ${runId} read back`);
-  for (const [i, { step, row }] of history.entries()) {
-    if (step !== i || row._step !== i) assert.fail(`${runId}: row ${i} has step ${step}: steps must be 0..${rows - 1}, each once`);
-  }
-  return history;
-}
-
-/** The highest "progress N" a logging script printed so far (0 before the first). */
-function progress(child: ClientProcess): number {
-  const all = [...child.stdout.matchAll(/^progress (\d+)$/gm)];
-  return all.length === 0 ? 0 : Number(all.at(-1)![1]);
-}
 
 function count(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
@@ -109,7 +53,7 @@ console.log('done');`;
     const expected = Array.from({ length: 8 }, (_, p) => [0, 1, 2].map((r) => `p${p}-r${r}`)).flat().sort();
     assert.deepEqual(ids, expected);
     for (const id of expected) {
-      const history = await assertFinishedRun(daemon, id, ROWS);
+      const history = await assertStoredRun(daemon, id, { state: 'finished', exitCode: 0, rows: ROWS });
       for (const { step, row } of history) if (row.i !== step || row.owner !== id) assert.fail(`${id}: row at step ${step} is ${JSON.stringify(row)}`);
     }
     // Losing daemon candidates exit right after failing to take the start lock.
@@ -146,12 +90,12 @@ console.log('finished ' + run.state);
     const killedAt: number[] = [];
     let pid = first.pid;
     for (const [kill, threshold] of [30_000, 60_000].entries()) {
-      await waitFor(() => progress(child) >= threshold || exited(), 30_000, `the client to log ${threshold} rows`);
+      await waitFor(() => child.progress() >= threshold || exited(), 30_000, `the client to log ${threshold} rows`);
       assert.ok(!exited(), `the client exited early: ${child.stderr}`);
-      killedAt.push(progress(child));
+      killedAt.push(child.progress());
       process.kill(pid, 'SIGKILL');
       await waitFor(() => count(child.stderr, 'reconnected to the daemon') === kill + 1 || exited(), 30_000, `reconnect #${kill + 1}`).catch((error: Error) => {
-        throw new Error(`${error.message}; the client logged ${progress(child)} rows, its stderr:\n${child.stderr}`);
+        throw new Error(`${error.message}; the client logged ${child.progress()} rows, its stderr:\n${child.stderr}`);
       });
       const replacement = daemon.discovery?.pid;
       assert.ok(replacement !== undefined && replacement !== pid, `a new daemon serves the home (was ${pid}, now ${replacement})`);
@@ -162,7 +106,7 @@ console.log('finished ' + run.state);
     assert.match(stdout, /finished finished\n$/);
     assert.equal(count(stderr, 'reconnected to the daemon'), 2, stderr);
 
-    const history = await assertFinishedRun(daemon, 'survivor', ROWS);
+    const history = await assertStoredRun(daemon, 'survivor', { state: 'finished', exitCode: 0, rows: ROWS });
     for (const { step, row } of history) {
       if (row.i !== step || row.x !== step * 0.5) assert.fail(`row at step ${step} is ${JSON.stringify(row)}`);
     }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 import { runScript } from './client-process.js';
+import { assertStoredRun } from './stored-runs.js';
 
 const CHILD_TIMEOUT_MS = 60_000;
 const BREAK_SPAWNING = `process.env.NODE_OPTIONS = '--require=/nonexistent-preload.cjs';`;
@@ -28,37 +29,10 @@ console.log(JSON.stringify(outcome));
 `;
 }
 
-interface StoredRow {
-  step: number;
-  row: Record<string, unknown>;
-}
-
-/** Every stored history line of a run, read page by page through the HTTP API. */
-async function storedHistory(daemon: TempDaemon, runId: string): Promise<StoredRow[]> {
-  const rows: StoredRow[] = [];
-  let next: number | null = 0;
-  while (next !== null) {
-    const { status, body } = await daemon.http(`/api/runs/${runId}/history?format=lines&minStep=${next}`);
-    assert.equal(status, 200, `history of ${runId}: ${JSON.stringify(body)}`);
-    for (const { step, line } of body.lines as { step: number; line: string }[]) rows.push({ step, row: JSON.parse(line) });
-    next = body.next;
-  }
-  return rows;
-}
-
-/** Asserts the stored run: its state and exit code, and rows 0..rows-1, each once, whose `i` is the step. */
-async function assertStoredRun(daemon: TempDaemon, runId: string, expected: { state: string; exitCode: number; rows: number }): Promise<void> {
-  const { status, body: run } = await daemon.http(`/api/runs/${runId}`);
-  assert.equal(status, 200, `run ${runId} was not stored`);
-  assert.deepEqual(
-    { state: run.state, exitCode: run.exitCode, historyRows: run.historyRows },
-    { state: expected.state, exitCode: expected.exitCode, historyRows: expected.rows },
-  );
-  const history = await storedHistory(daemon, runId);
-  assert.equal(history.length, expected.rows, 'rows read back');
-  for (const [i, { step, row }] of history.entries()) {
-    if (step !== i || row._step !== i || row.i !== i) assert.fail(`row ${i} is ${JSON.stringify(row)} at step ${step}: steps must be 0..${expected.rows - 1}, each once`);
-  }
+/** Asserts the stored run (see assertStoredRun) and that every row's `i` is its step. */
+async function assertRunOfRows(daemon: TempDaemon, runId: string, expected: { state: string; exitCode: number; rows: number }): Promise<void> {
+  const history = await assertStoredRun(daemon, runId, expected);
+  for (const { step, row } of history) if (row.i !== step) assert.fail(`${runId}: row at step ${step} is ${JSON.stringify(row)}`);
 }
 
 function parseOutcome(stdout: string): Record<string, any> {
@@ -129,7 +103,7 @@ describe('no daemon can be started', () => {
     assert.match(warnings[0]!, /could not start wandb-daemon/);
     // A normal daemon on the same home (the test's environment has no broken NODE_OPTIONS) finds the run.
     await daemon.start();
-    await assertStoredRun(daemon, 'in-process', { state: 'finished', exitCode: 0, rows: ROWS });
+    await assertRunOfRows(daemon, 'in-process', { state: 'finished', exitCode: 0, rows: ROWS });
   });
 
   for (const [ending, code, state] of [
@@ -152,7 +126,7 @@ ${end}`;
       assert.deepEqual({ code: result.code, signal: result.signal }, { code, signal: null }, result.stderr);
       assert.ok(took < 10_000, `the script took ${took} ms to exit`);
       await daemon.start();
-      await assertStoredRun(daemon, id, { state, exitCode: code, rows: ROWS });
+      await assertRunOfRows(daemon, id, { state, exitCode: code, rows: ROWS });
     });
   }
 
@@ -171,6 +145,6 @@ console.log(run.state);`;
     assert.deepEqual({ code: result.code, signal: result.signal }, { code: 0, signal: null }, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
     assert.match(result.stdout, /^logged in \d+ ms\nfinished\n$/);
     await daemon.start();
-    await assertStoredRun(daemon, 'in-process-pressure', { state: 'finished', exitCode: 0, rows: ROWS });
+    await assertRunOfRows(daemon, 'in-process-pressure', { state: 'finished', exitCode: 0, rows: ROWS });
   });
 });

@@ -10,27 +10,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 import { ClientProcess, writeScript, type ScriptResult } from './client-process.js';
+import { daemonProcesses } from './stored-runs.js';
 
 const RECORDER = import.meta.resolve('@wandb-daemon/daemon/test-utils/import-recorder');
 const CHILD_TIMEOUT_MS = 30_000;
 
 const scratch = mkdtempSync(join(tmpdir(), 'wdc-imports-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Pids of daemon processes (the entry script's marker) serving `home`, read from /proc. */
-function daemonProcesses(home: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--wandb-daemon')) continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`WANDB_DAEMON_HOME=${home}`)) pids.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
-}
 
 /** The npm package a module URL belongs to (the path after its last node_modules/), or null for our own code and builtins. */
 function packageOf(url: string): string | null {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 import { ClientProcess, runScript } from './client-process.js';
+import { assertStoredRun, storedHistory } from './stored-runs.js';
 
 /** Rows each script logs; the last one is still pending (`commit: false`) when the script ends. */
 const ROWS = 20_000;
@@ -36,43 +37,9 @@ run.log({ pending: true }, { commit: false });
 `;
 }
 
-interface StoredRow {
-  step: number;
-  row: Record<string, unknown>;
-}
-
-/** Every stored history line of a run, read page by page through the HTTP API. */
-async function storedHistory(runId: string): Promise<StoredRow[]> {
-  const rows: StoredRow[] = [];
-  let next: number | null = 0;
-  while (next !== null) {
-    const { status, body } = await daemon.http(`/api/runs/${runId}/history?format=lines&minStep=${next}`);
-    assert.equal(status, 200, `history of ${runId}: ${JSON.stringify(body)}`);
-    for (const { step, line } of body.lines as { step: number; line: string }[]) rows.push({ step, row: JSON.parse(line) });
-    next = body.next;
-  }
-  return rows;
-}
-
-/** Asserts the stored run: its state and exit code, and exactly `rows` history rows at steps 0..rows-1. */
-async function assertStoredRun(runId: string, expected: { state: string; exitCode: number; rows: number }): Promise<StoredRow[]> {
-  const { status, body: run } = await daemon.http(`/api/runs/${runId}`);
-  assert.equal(status, 200, `run ${runId} was not stored`);
-  assert.deepEqual(
-    { state: run.state, exitCode: run.exitCode, historyRows: run.historyRows, droppedRows: run.droppedRows },
-    { state: expected.state, exitCode: expected.exitCode, historyRows: expected.rows, droppedRows: 0 },
-  );
-  const history = await storedHistory(runId);
-  assert.equal(history.length, expected.rows, 'rows read back');
-  for (const [i, { step, row }] of history.entries()) {
-    if (step !== i || row._step !== i) assert.fail(`row ${i} has step ${step} (_step ${String(row._step)}): steps must be 0..${expected.rows - 1}, each once`);
-  }
-  return history;
-}
-
 /** The ROWS rows of `logRows`: each row's `i` is its step, and the pending row was committed last. */
 async function assertAllRows(runId: string, state: string, exitCode: number): Promise<void> {
-  const history = await assertStoredRun(runId, { state, exitCode, rows: ROWS });
+  const history = await assertStoredRun(daemon, runId, { state, exitCode, rows: ROWS });
   for (const { step, row } of history) if (row.i !== step) assert.fail(`row at step ${step} has i = ${String(row.i)}`);
   assert.deepEqual(history.at(-2)!.row.loss, 1 / (ROWS - 1));
   assert.equal(history.at(-1)!.row.pending, true, 'the pending commit:false row was committed at exit');
@@ -136,7 +103,7 @@ run.log({ b: 2 }, { step: 5 });
     assert.equal(result.code, 0, result.stderr);
     const { body: run } = await daemon.http('/api/runs/pending-step');
     assert.deepEqual({ state: run.state, exitCode: run.exitCode, historyRows: run.historyRows }, { state: 'finished', exitCode: 0, historyRows: 2 });
-    const history = await storedHistory('pending-step');
+    const history = await storedHistory(daemon, 'pending-step');
     assert.deepEqual(
       history.map(({ step, row }) => ({ step, a: row.a, b: row.b })),
       [
@@ -186,7 +153,7 @@ console.log('timer fired');
     const { code, signal, stdout, stderr } = await result;
     assert.deepEqual({ code, signal, stdout }, { code: 0, signal: null, stdout: 'ready\nfinished by handler finished\n' }, stderr);
     // W&B's rule: a plain log after `commit: false` calls merges into the pending row and commits it.
-    const history = await assertStoredRun('own-handler', { state: 'finished', exitCode: 0, rows: ROWS });
+    const history = await assertStoredRun(daemon, 'own-handler', { state: 'finished', exitCode: 0, rows: ROWS });
     assert.deepEqual(history.at(-1)!.row, { ...history.at(-1)!.row, i: ROWS - 1, pending: true, last: true }, "the handler's row is merged into the pending one");
     assert.equal(history.at(-2)!.row.last, undefined);
   });
@@ -207,18 +174,18 @@ describe('the client never keeps the process alive', () => {
   it('a script that never calls finish exits by itself once its event loop is empty', async () => {
     const delay = await exitDelay(`const run = await wandb.init({ project: 'lifecycle', id: 'no-finish' });\nfor (let i = 0; i < 100; i += 1) run.log({ i });`);
     assert.ok(delay < 3_000, `the script took ${delay} ms to exit after its last statement`);
-    await assertStoredRun('no-finish', { state: 'finished', exitCode: 0, rows: 100 });
+    await assertStoredRun(daemon, 'no-finish', { state: 'finished', exitCode: 0, rows: 100 });
   });
 
   it('a script that finished its run exits by itself at once', async () => {
     const delay = await exitDelay(`const run = await wandb.init({ project: 'lifecycle', id: 'finished-early' });\nrun.log({ i: 0 });\nawait run.finish();`);
     assert.ok(delay < 3_000, `the script took ${delay} ms to exit after its last statement`);
-    await assertStoredRun('finished-early', { state: 'finished', exitCode: 0, rows: 1 });
+    await assertStoredRun(daemon, 'finished-early', { state: 'finished', exitCode: 0, rows: 1 });
   });
 
   it('a script that only calls init exits by itself, its empty run finished', async () => {
     const delay = await exitDelay(`await wandb.init({ project: 'lifecycle', id: 'init-only' });`);
     assert.ok(delay < 3_000, `the script took ${delay} ms to exit after its last statement`);
-    await assertStoredRun('init-only', { state: 'finished', exitCode: 0, rows: 0 });
+    await assertStoredRun(daemon, 'init-only', { state: 'finished', exitCode: 0, rows: 0 });
   });
 });
