@@ -8,6 +8,7 @@
  * A user who handles a signal keeps control: we then wait for the exit that follows.
  */
 import { DaemonBackend, type Run } from './run.js';
+import { deliverSync, type CourierRun } from './transport/courier.js';
 import type { LinkRun } from './transport/link.js';
 
 /** How long an exiting process waits for the daemon to confirm its runs. */
@@ -61,10 +62,26 @@ export function finishSync(runs: readonly Run[], exitCode: number): void {
       group.flatMap(({ item }) => (item ? [item] : [])),
       deadline,
     );
+    const unconfirmed: { run: Run; courier: CourierRun }[] = [];
     for (const { run, item } of group) {
       const backend = run.backend as DaemonBackend;
-      if (confirmed.has(backend.linkRun) || backend.linkRun.finished) run.markFinished(item?.exitCode ?? exitCode, null);
-      else process.stderr.write(`wandb: ERROR run ${run.id}: the daemon did not confirm ${backend.linkRun.unacknowledged} records and the finish before exit\n`);
+      if (confirmed.has(backend.linkRun) || backend.linkRun.finished) {
+        run.markFinished(item?.exitCode ?? exitCode, null);
+        continue;
+      }
+      const finish = item ?? link.pendingFinish(backend.linkRun) ?? backend.finishItem(exitCode);
+      const records = link.undelivered(backend.linkRun);
+      unconfirmed.push({ run, courier: { info: backend.linkRun.info, records, finish: { seq: finish.seq, exitCode: finish.exitCode } } });
     }
+    if (unconfirmed.length > 0) deliverThroughCourier(unconfirmed, deadline);
+  }
+}
+
+/** The daemon is gone and this process is exiting: a child process delivers what it never acknowledged. */
+function deliverThroughCourier(unconfirmed: { run: Run; courier: CourierRun }[], deadline: number): void {
+  const { confirmed, error } = deliverSync(unconfirmed.map((u) => u.courier), Math.max(5_000, deadline - Date.now()));
+  for (const { run, courier } of unconfirmed) {
+    if (confirmed.includes(run.id)) run.markFinished(courier.finish.exitCode, null);
+    else process.stderr.write(`wandb: ERROR run ${run.id}: ${courier.records.length} records and the finish could not be handed to a daemon before exit${error ? `: ${error}` : ''}\n`);
   }
 }

@@ -218,7 +218,8 @@ function onDaemonRunFinished(finished: Run, exitCode: number, reply: FinishReply
   forget(finished);
   if (resolved.resume === 'auto' && exitCode === 0) void clearResumeState(resolved.dir).catch(() => {});
   const state = reply?.state ?? (exitCode === 0 ? 'finished' : 'failed');
-  const rows = reply ? `${reply.rows.toLocaleString('en-US')} history rows stored` : 'not confirmed by the daemon';
+  // Without a reply (finished at exit, synchronously) the daemon confirmed it all the same.
+  const rows = reply ? `${reply.rows.toLocaleString('en-US')} history rows stored` : 'durable in the daemon';
   const dropped = finished.droppedSteps > 0 ? `, ${finished.droppedSteps} log calls dropped for out-of-order steps` : '';
   termlog(term, `Run ${finished.name} (${finished.id}) ${state}${exitCode !== 0 ? ` with exit code ${exitCode}` : ''}: ${rows}${dropped}. See \`wandb-daemon runs\`.`);
 }

@@ -130,6 +130,16 @@ describe('init, log and finish', () => {
     assert.deepEqual([meta.state, meta.exitCode], ['failed', 2]);
   });
 
+  it('has a url when a server is known and the run is online', async () => {
+    const online = await init({ project: 'api', entity: 'me', settings: { baseUrl: 'https://wandb.example.test/' } });
+    assert.equal(online.url, `https://wandb.example.test/me/api/runs/${online.id}`);
+    assert.equal(online.path, `me/api/${online.id}`);
+    await online.finish();
+    const offline = await init({ project: 'api', entity: 'me', mode: 'offline', settings: { baseUrl: 'https://wandb.example.test' } });
+    assert.equal(offline.url, undefined);
+    await offline.finish();
+  });
+
   it('disposes with `await using`', async () => {
     let id = '';
     {

@@ -189,3 +189,68 @@ describe('the client never keeps the process alive', () => {
     await assertStoredRun(daemon, 'init-only', { state: 'finished', exitCode: 0, rows: 0 });
   });
 });
+
+describe('the daemon dies just before the script exits', () => {
+  const lost = new TempDaemon();
+  after(() => lost.dispose());
+
+  it('a courier process delivers what the daemon never acknowledged, and the finish', async () => {
+    await lost.start();
+    const go = `${lost.home}/go`;
+    const body = `
+import { existsSync } from 'node:fs';
+const run = await wandb.init({ project: 'lifecycle', id: 'courier' });
+for (let i = 0; i < 10000; i += 1) run.log({ i });
+console.log('ready');
+const poll = setInterval(() => {
+  if (!existsSync(${JSON.stringify(go)})) return;
+  clearInterval(poll);
+  // No event-loop turn from here on: the client cannot reconnect before the process is gone.
+  for (let i = 10000; i < 20000; i += 1) run.log({ i });
+  process.exit(0);
+}, 2);
+`;
+    const child = new ClientProcess(body, { ...lost.env, WANDB_SILENT: 'true' });
+    const result = child.finished(CHILD_TIMEOUT_MS);
+    await child.waitForOutput('ready', CHILD_TIMEOUT_MS);
+    await lost.kill9();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(go, '');
+    const { code, stderr } = await result;
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /ERROR/);
+    const history = await assertStoredRun(lost, 'courier', { state: 'finished', exitCode: 0, rows: 20_000 });
+    for (const { step, row } of history) if (row.i !== step) assert.fail(`row at step ${step} has i = ${String(row.i)}`);
+  });
+});
+
+describe('no daemon can be reached any more', () => {
+  const gone = new TempDaemon();
+  after(() => gone.dispose());
+
+  it('finish rejects after the init timeout instead of hanging, and the script still exits', async () => {
+    await gone.start();
+    const go = `${gone.home}/go`;
+    const body = `
+import { existsSync } from 'node:fs';
+const run = await wandb.init({ project: 'lifecycle', id: 'unreachable', settings: { initTimeout: 1 } });
+for (let i = 0; i < 1000; i += 1) run.log({ i });
+process.env.NODE_OPTIONS = '--require=/nonexistent-preload.cjs'; // every daemon (and courier) spawned from now on dies at start
+console.log('ready');
+while (!existsSync(${JSON.stringify(go)})) await new Promise((resolve) => setTimeout(resolve, 5));
+const t0 = Date.now();
+await run.finish().then(() => console.log('finished?'), (error) => console.log('rejected ' + error.name));
+console.log('waited ' + (Date.now() - t0 < 20000 ? 'bounded' : 'too long'));
+`;
+    const child = new ClientProcess(body, { ...gone.env, WANDB_SILENT: 'true' });
+    const result = child.finished(CHILD_TIMEOUT_MS);
+    await child.waitForOutput('ready', CHILD_TIMEOUT_MS);
+    await gone.kill9();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(go, '');
+    const { code, stdout, stderr } = await result;
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'ready\nrejected DaemonStartError\nwaited bounded\n');
+    assert.match(stderr, /wandb: ERROR run unreachable: \d+ records and the finish could not be handed to a daemon before exit/);
+  });
+});

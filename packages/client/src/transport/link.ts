@@ -25,7 +25,6 @@ import {
   type RunInfo,
   type RunStartReply,
   type ResumePolicy,
-  type StatusReply,
 } from '@wandb-daemon/protocol/lite';
 import { ensureDaemon, type EnsuredDaemon } from '@wandb-daemon/daemon/ensure';
 import { readSome, sleepSync, socketFd, socketFdOrNull, writeSome } from './sync-io.js';
@@ -56,13 +55,9 @@ export class LinkRun {
     readonly info: RunInfo,
     public key: number,
   ) {}
-
-  get unacknowledged(): number {
-    return this.seqs.length - this.head;
-  }
 }
 
-type RequestBody = { t: 'run.start'; run: RunInfo; resume: ResumePolicy } | { t: 'finish'; run: number; seq: number; exitCode: number } | { t: 'status' };
+type RequestBody = { t: 'run.start'; run: RunInfo; resume: ResumePolicy } | { t: 'finish'; run: number; seq: number; exitCode: number };
 
 interface PendingRequest {
   body: RequestBody;
@@ -96,7 +91,6 @@ const RECONNECT_BACKOFF_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000];
 export class DaemonLink {
   private conn: Connection | null = null;
   private reconnecting: Promise<void> | null = null;
-  private closedForGood = false;
   private readonly out: OutItem[] = [];
   private outHead = 0;
   /** Tail of a frame the kernel did not take in full; written before anything else. */
@@ -122,17 +116,8 @@ export class DaemonLink {
     return link;
   }
 
-  get connected(): boolean {
-    return this.conn !== null;
-  }
-
   get daemonPid(): number | null {
     return this.conn?.daemonPid ?? null;
-  }
-
-  /** Bytes of records the daemon has not acknowledged yet. */
-  get unacknowledgedBytes(): number {
-    return this.bufferedBytes;
   }
 
   /** Starts (or resumes) a run and returns its handle and the daemon's reply. */
@@ -142,11 +127,6 @@ export class DaemonLink {
     run.acked = reply.lastSeq;
     this.runs.set(reply.run, run);
     return { run, reply };
-  }
-
-  /** The daemon's status. */
-  status(): Promise<StatusReply> {
-    return this.request({ t: 'status' }) as Promise<StatusReply>;
   }
 
   /**
@@ -190,14 +170,17 @@ export class DaemonLink {
     return new Set(requests.flatMap((p) => (p.outcome === 'ok' && p.run ? [p.run] : [])));
   }
 
-  /** Closes the connection; the daemon marks runs still open as crashed. */
-  close(): void {
-    this.closedForGood = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.conn?.socket.destroy();
-    this.conn = null;
-    for (const p of this.pending.values()) p.reject(new Error('the connection to the daemon was closed'));
-    this.pending.clear();
+  /** What the daemon never acknowledged for `run`, as `[seq, record]`, for the exit courier. */
+  undelivered(run: LinkRun): [number, Buffer][] {
+    const out: [number, Buffer][] = [];
+    for (let i = run.head; i < run.seqs.length; i += 1) if (run.seqs[i]! > run.acked) out.push([run.seqs[i]!, run.records[i]!]);
+    return out;
+  }
+
+  /** The finish request in flight for `run`, if any. */
+  pendingFinish(run: LinkRun): { seq: number; exitCode: number } | undefined {
+    for (const p of this.pending.values()) if (p.body.t === 'finish' && p.run === run) return { seq: p.body.seq, exitCode: p.body.exitCode };
+    return undefined;
   }
 
   // ---- requests and replies
@@ -212,11 +195,6 @@ export class DaemonLink {
     const promise = new Promise<unknown>((resolve, reject) => {
       pending = { body, resolve, reject, ...(run ? { run } : {}) };
     });
-    if (this.closedForGood) {
-      pending.outcome = 'error';
-      pending.reject(new Error('the connection to the daemon was closed'));
-      return { promise, pending };
-    }
     const id = this.nextRequestId++;
     this.pending.set(id, pending);
     this.updateRef();
@@ -474,20 +452,13 @@ export class DaemonLink {
     this.retryTimer = null;
     this.out.length = 0; // everything in it is in a replay buffer or a pending request
     this.outHead = 0;
-    for (const [id, p] of this.pending) {
-      if (!p.reattach) continue;
-      this.pending.delete(id);
-      p.outcome = 'error';
-      p.reject(new Error('the connection closed during reattach'));
-    }
-    if (this.closedForGood) return;
+    this.dropReattachRequests();
     if (this.runs.size === 0 && this.pending.size === 0) return; // nothing to deliver: reconnect lazily
     void this.reconnect();
   }
 
   /** Reconnects until it succeeds, then reattaches every open run and resends what is unacknowledged. */
   private reconnect(): Promise<void> {
-    if (this.closedForGood) return Promise.resolve();
     this.reconnecting ??= this.reconnectLoop().finally(() => {
       this.reconnecting = null;
       this.updateRef();
@@ -498,7 +469,8 @@ export class DaemonLink {
   }
 
   private async reconnectLoop(): Promise<void> {
-    for (let attempt = 0; !this.closedForGood; attempt += 1) {
+    const since = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
       try {
         const conn = this.adopt(await this.reach());
         await this.reattach(conn);
@@ -507,7 +479,11 @@ export class DaemonLink {
       } catch (error) {
         this.conn?.socket.destroy();
         this.conn = null;
+        this.dropReattachRequests();
         if (attempt === 0 || attempt % 10 === 9) this.onWarning(`reconnecting to the daemon: ${(error as Error).message}`);
+        // Callers waiting on a reply (finish, init) get the error once the timeout has passed; the
+        // records stay buffered and the link keeps trying, without keeping the process alive.
+        if (Date.now() - since > this.options.timeoutMs) this.rejectPending(error as Error);
         const delay = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)]!;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
@@ -515,6 +491,24 @@ export class DaemonLink {
         });
       }
     }
+  }
+
+  private dropReattachRequests(): void {
+    for (const [id, p] of this.pending) {
+      if (!p.reattach) continue;
+      this.pending.delete(id);
+      p.outcome = 'error';
+      p.reject(new Error('the connection closed during reattach'));
+    }
+  }
+
+  private rejectPending(error: Error): void {
+    for (const p of this.pending.values()) {
+      p.outcome = 'error';
+      p.reject(error);
+    }
+    this.pending.clear();
+    this.updateRef();
   }
 
   /** On a fresh connection: reattach runs, then queue their unacknowledged records and the open requests. */
