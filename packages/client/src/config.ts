@@ -5,6 +5,7 @@
  * daemon as a `config` record.
  */
 import { ConfigError } from './errors.js';
+import { dictProxy } from './dict-proxy.js';
 import { normalizeObject, normalizeValue, type PlainObject } from './values.js';
 
 export interface ConfigSink {
@@ -31,7 +32,6 @@ export interface ConfigMethods {
 
 export type Config = ConfigMethods & Record<string, any>;
 
-const METHOD_NAMES = new Set(['update', 'setdefaults', 'get', 'keys', 'items', 'asDict', 'toJSON']);
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
@@ -98,25 +98,6 @@ export class ConfigStore {
       asDict: () => structuredClone(this.values),
       toJSON: () => structuredClone(this.values),
     };
-    return new Proxy(methods as Config, {
-      get: (target, key) => {
-        if (typeof key === 'symbol') return key === Symbol.toStringTag ? 'Config' : undefined;
-        if (METHOD_NAMES.has(key)) return target[key];
-        return this.values[key];
-      },
-      set: (_target, key, value) => {
-        if (typeof key === 'symbol' || METHOD_NAMES.has(key)) throw new TypeError(`config.${String(key)} is a method and cannot be set; use config.update({ ${String(key)}: ... })`);
-        this.set(key, value);
-        return true;
-      },
-      deleteProperty: (_target, key) => {
-        if (typeof key === 'string') this.delete(key);
-        return true;
-      },
-      has: (_target, key) => typeof key === 'string' && Object.hasOwn(this.values, key),
-      ownKeys: () => Object.keys(this.values),
-      getOwnPropertyDescriptor: (_target, key) =>
-        typeof key === 'string' && Object.hasOwn(this.values, key) ? { value: this.values[key], writable: true, enumerable: true, configurable: true } : undefined,
-    });
+    return dictProxy({ values: this.values, methods, tag: 'Config', set: (key, value) => this.set(key, value), delete: (key) => this.delete(key) });
   }
 }

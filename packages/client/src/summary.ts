@@ -5,6 +5,7 @@
  * pure rules the daemon applies to what it stores, so reads need no round trip.
  */
 import { applyRowToSummary, pathKey, type AggregateState, type SummaryRule } from '@wandb-daemon/protocol/lite';
+import { dictProxy } from './dict-proxy.js';
 import { normalizeObject, normalizeValue, type PlainObject } from './values.js';
 
 export interface SummarySink {
@@ -21,7 +22,6 @@ export interface SummaryMethods {
 
 export type Summary = SummaryMethods & Record<string, any>;
 
-const METHOD_NAMES = new Set(['update', 'get', 'keys', 'items', 'toJSON']);
 
 export class SummaryStore {
   readonly pinned = new Set<string>();
@@ -47,6 +47,10 @@ export class SummaryStore {
     if (Object.keys(values).length > 0) this.sink({ set: values, remove: [] });
   }
 
+  set(key: string, value: unknown): void {
+    this.update({ [key]: normalizeValue(value, key) });
+  }
+
   delete(key: string): void {
     const had = Object.hasOwn(this.values, key) || this.pinned.has(pathKey([key]));
     delete this.values[key];
@@ -62,25 +66,6 @@ export class SummaryStore {
       items: () => Object.entries(this.values),
       toJSON: () => structuredClone(this.values),
     };
-    return new Proxy(methods as Summary, {
-      get: (target, key) => {
-        if (typeof key === 'symbol') return key === Symbol.toStringTag ? 'Summary' : undefined;
-        if (METHOD_NAMES.has(key)) return target[key];
-        return this.values[key];
-      },
-      set: (_target, key, value) => {
-        if (typeof key === 'symbol' || METHOD_NAMES.has(key)) throw new TypeError(`summary.${String(key)} is a method and cannot be set; use summary.update({ ${String(key)}: ... })`);
-        this.update({ [key]: normalizeValue(value, key) });
-        return true;
-      },
-      deleteProperty: (_target, key) => {
-        if (typeof key === 'string') this.delete(key);
-        return true;
-      },
-      has: (_target, key) => typeof key === 'string' && Object.hasOwn(this.values, key),
-      ownKeys: () => Object.keys(this.values),
-      getOwnPropertyDescriptor: (_target, key) =>
-        typeof key === 'string' && Object.hasOwn(this.values, key) ? { value: this.values[key], writable: true, enumerable: true, configurable: true } : undefined,
-    });
+    return dictProxy({ values: this.values, methods, tag: 'Summary', set: (key, value) => this.set(key, value), delete: (key) => this.delete(key) });
   }
 }

@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   generateRunId,
-  generateRunName,
   resolveInitOptions,
   UsageError,
   type InitOptions,
@@ -650,9 +649,6 @@ describe('run ids and names', () => {
     assert.equal((await resolveIn({ id })).runId, id);
   });
 
-  test('generateRunName: adjective-noun-<n>', () => {
-    for (let i = 0; i < 200; i += 1) assert.match(generateRunName(), /^[a-z]+-[a-z]+-[1-9][0-9]{0,2}$/);
-  });
 
   test('run ids at the limits', async () => {
     assert.equal((await resolveIn({ id: 'a' })).runId, 'a');
