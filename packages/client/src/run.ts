@@ -83,8 +83,6 @@ export interface RunContext {
   allowValChange: boolean;
   strictSteps: boolean;
   baseUrl: string | null;
-  /** Where the data lives, for messages. */
-  location: string;
   warn: (message: string) => void;
   /** Called once the daemon has the finished run. */
   onFinished: (run: Run, exitCode: number, reply: FinishReply | null) => void;

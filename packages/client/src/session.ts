@@ -3,7 +3,7 @@
  * behind `wandb.run` / `wandb.log`, the one daemon link shared by all runs, and the exit hooks that
  * finish live runs when the script ends however it ends.
  */
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { generateRunName, ProtocolError, type FinishReply, type ResumePolicy, type RunInfo } from '@wandb-daemon/protocol/lite';
 import { DaemonStartError } from '@wandb-daemon/daemon/ensure';
 import { termlog, termwarn, termwarnOnce, type Terminal } from './console.js';
@@ -85,7 +85,6 @@ function createDisabledRun(resolved: ResolvedInit): Run {
     allowValChange: resolved.allowValChange,
     strictSteps: resolved.strictSteps,
     baseUrl: null,
-    location: 'nowhere (mode disabled)',
     warn: () => {},
     onFinished: (finished) => forget(finished),
   });
@@ -110,7 +109,7 @@ async function createDaemonRun(resolved: ResolvedInit, term: Terminal): Promise<
   info.config = reply.config;
   info.startTime = reply.startTime;
   info.name = reply.name;
-  const location = `${resolved.mode === 'offline' ? 'offline, ' : ''}stored by the daemon (pid ${link.daemonPid ?? '?'})`;
+  const location = `${resolved.mode === 'offline' ? 'offline, ' : ''}stored by the daemon (pid ${link.daemonPid ?? '?'}) in ${tildify(link.daemonHome ?? '?')}`;
   const created: Run = new Run({
     info,
     backend: new DaemonBackend(link, linkRun, reply.lastSeq),
@@ -122,7 +121,6 @@ async function createDaemonRun(resolved: ResolvedInit, term: Terminal): Promise<
     allowValChange: resolved.allowValChange,
     strictSteps: resolved.strictSteps,
     baseUrl: resolved.baseUrl,
-    location,
     warn: (message) => termwarn(term, message),
     onFinished: (finished, exitCode, finishReply) => onDaemonRunFinished(finished, exitCode, finishReply, resolved, term),
   });
@@ -130,6 +128,12 @@ async function createDaemonRun(resolved: ResolvedInit, term: Terminal): Promise<
   const verb = reply.resumed ? 'Resuming' : 'Tracking';
   termlog(term, `${verb} run ${created.name} (${created.id}) in project ${created.project}${created.url ? ` at ${created.url}` : ''}; ${location}`);
   return created;
+}
+
+/** A path under the home directory as `~/...`, as shells show it. */
+function tildify(path: string): string {
+  const home = homedir();
+  return home && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
 function runInfo(resolved: ResolvedInit, runId: string, startTime: number): RunInfo {

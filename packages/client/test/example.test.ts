@@ -15,7 +15,7 @@ describe('examples/quickstart.mjs', () => {
   it('starts the daemon, logs 1,001 durable rows, and prints status and the CSV export', async () => {
     const result = await runNode([EXAMPLE], daemon.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /wandb: Tracking run sine-and-loss \(\w{8}\) in project quickstart; offline, stored by the daemon \(pid \d+\)/);
+    assert.match(result.stderr, /wandb: Tracking run sine-and-loss \(\w{8}\) in project quickstart; offline, stored by the daemon \(pid \d+\) in \S+/);
     assert.match(result.stderr, /wandb: Run sine-and-loss \(\w{8}\) finished: 1,001 history rows stored/);
     assert.match(result.stdout, /run \w{8}: 1001 steps, durable in [\d.]+ ms; summary loss \{"min":-0\.000716/);
     const csv = result.stdout.split(/\r?\n/).filter((line) => /^\d+,/.test(line) || line.startsWith('_step,'));

@@ -78,6 +78,7 @@ interface Connection {
   fd: number;
   reader: FrameReader;
   daemonPid: number;
+  home: string;
 }
 
 /** The daemon stopped answering and the link is giving up on a blocking wait. */
@@ -118,6 +119,11 @@ export class DaemonLink {
 
   get daemonPid(): number | null {
     return this.conn?.daemonPid ?? null;
+  }
+
+  /** The daemon's home: where the data is. */
+  get daemonHome(): string | null {
+    return this.conn?.home ?? null;
   }
 
   /** Starts (or resumes) a run and returns its handle and the daemon's reply. */
@@ -411,7 +417,7 @@ export class DaemonLink {
 
   private adopt(ensured: EnsuredDaemon): Connection {
     const { socket, reader, pending } = ensured.connection;
-    const conn: Connection = { socket, fd: socketFd(socket), reader, daemonPid: ensured.connection.welcome.pid };
+    const conn: Connection = { socket, fd: socketFd(socket), reader, daemonPid: ensured.connection.welcome.pid, home: ensured.paths.home };
     this.conn = conn;
     socket.on('data', (chunk: Buffer) => this.onChunk(conn, chunk));
     socket.on('error', () => {});
