@@ -3,6 +3,7 @@
  * queued: a value that cannot be logged throws a TypeError naming its key, and nothing of that call is
  * sent. The copy also means later mutation of the caller's objects cannot change what was logged.
  */
+import { isPlainObject } from '@wandb-daemon/protocol/lite';
 
 export type PlainObject = Record<string, unknown>;
 
@@ -19,11 +20,6 @@ function describe(value: unknown): string {
 
 function fail(path: string, reason: string): never {
   throw new TypeError(`cannot log ${path ? `"${path}"` : 'the value'}: ${reason}`);
-}
-
-function isPlainObject(value: object): value is PlainObject {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -117,9 +113,4 @@ export function normalizeObject(data: unknown, what: string): PlainObject {
     if (normalized !== undefined) out[key] = normalized;
   }
   return out;
-}
-
-/** Normalizes a single value (a config or summary item set by key). */
-export function normalizeValue(value: unknown, key: string): unknown {
-  return normalize(value, key, []);
 }

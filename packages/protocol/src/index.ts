@@ -11,4 +11,5 @@ export * from './version.js';
 export * from './wandb-json.js';
 export * from './daemon-message.js';
 export * from './summary-rules.js';
+export * from './plain-object.js';
 export * from './run-names.js';

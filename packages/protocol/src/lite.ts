@@ -10,6 +10,7 @@ export * from './errors.js';
 export * from './frame.js';
 export * from './handshake-policy.js';
 export * from './limits.js';
+export * from './plain-object.js';
 export * from './run-names.js';
 export * from './summary-rules.js';
 export * from './version.js';

@@ -8,6 +8,7 @@
  * `first` survive a daemon restart.
  */
 import type { SummaryMode } from './messages/metric-definition.js';
+import { isPlainObject } from './plain-object.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -35,11 +36,6 @@ export function pathKey(path: readonly string[]): string {
   return path.join('\u0001');
 }
 
-function isPlainObject(value: unknown): value is JsonObject {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** Calls `visit` for every leaf of `data` (nested plain objects are descended, everything else is a leaf). */
 export function forEachLeaf(data: JsonObject, visit: (path: string[], value: unknown) => void, prefix: string[] = []): void {

@@ -12,11 +12,7 @@ export const settingLabel = (key: string): string => `setting '${key}'`;
 export const envLabel = (name: string): string => `environment variable ${name}`;
 
 /** True for `{...}` literals and null-prototype objects (util.parseArgs values), not class instances. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export { isPlainObject } from '@wandb-daemon/protocol/plain-object'; // the subpath keeps msgpack out of this module
 
 /** A string; empty only when `allowEmpty`. */
 export function expectString(value: unknown, label: string, allowEmpty = false): string {
@@ -54,10 +50,15 @@ export function expectOneOf<T extends string>(value: unknown, label: string, acc
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
+/** The boolean an environment word means (true/1/yes/on, false/0/no/off, any case), or undefined. */
+export function envBooleanWord(raw: string): boolean | undefined {
+  const word = raw.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
+
 /** A boolean environment variable: true/1/yes/on or false/0/no/off, any case. */
 export function parseEnvBoolean(raw: string, label: string): boolean {
-  const word = raw.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw invalid(label, 'true/1/yes/on or false/0/no/off', raw);
+  const value = envBooleanWord(raw);
+  if (value === undefined) throw invalid(label, 'true/1/yes/on or false/0/no/off', raw);
+  return value;
 }

@@ -3,7 +3,7 @@
  * first. Rows arrive from the HTTP API, where non-finite numbers are the strings "NaN", "Infinity" and
  * "-Infinity"; in CSV they are written bare, which is also how a number NaN would be written.
  */
-import { toWandbJson } from '@wandb-daemon/protocol';
+import { isPlainObject, toWandbJson } from '@wandb-daemon/protocol';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -22,10 +22,6 @@ export function restoreNonFinite(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Calls `visit` for every leaf of `row` with its flattened key (`a.b.c`). Arrays are leaves. */
