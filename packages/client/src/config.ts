@@ -6,7 +6,7 @@
  */
 import { ConfigError } from './errors.js';
 import { dictProxy } from './dict-proxy.js';
-import { normalizeObject, normalizeValue, type PlainObject } from './values.js';
+import { normalizeObject, type PlainObject } from './values.js';
 
 export interface ConfigSink {
   (change: { set: PlainObject; remove: string[] }): void;
@@ -74,7 +74,7 @@ export class ConfigStore {
   }
 
   set(key: string, value: unknown): void {
-    this.update({ [key]: normalizeValue(value, key) });
+    this.update({ [key]: value }); // update checks and copies it
   }
 
   delete(key: string): void {

@@ -134,8 +134,8 @@ export class Run {
     this.resumed = ctx.resumed;
     this.startTime = info.startTime;
     this.history = new HistoryAccumulator(ctx.startingStep);
-    this.configStore = new ConfigStore(info.config, ctx.allowValChange, (change) => this.send({ t: 'config', ...change }));
-    this.summaryStore = new SummaryStore(ctx.summary, (change) => this.send({ t: 'summary', ...change }));
+    this.configStore = new ConfigStore(info.config, ctx.allowValChange, (change) => this.send('config', { t: 'config', ...change }));
+    this.summaryStore = new SummaryStore(ctx.summary, (change) => this.send('summary', { t: 'summary', ...change }));
     this.config = this.configStore.proxy();
     this.summary = this.summaryStore.proxy();
   }
@@ -190,7 +190,7 @@ export class Run {
     const spec = parseMetricDefinition(name, options);
     this.summaryStore.rules.set(spec.name, { name: spec.name, ...(spec.summary ? { summary: spec.summary } : {}), ...(spec.goal ? { goal: spec.goal } : {}) });
     if (spec.stepMetric && spec.stepSync) this.stepSync.set(spec.name, spec);
-    this.send({ t: 'metric', ...spec });
+    this.send('defineMetric', { t: 'metric', ...spec });
     return spec;
   }
 
@@ -240,8 +240,8 @@ export class Run {
     if (this.stateValue !== 'running') throw new WandbError(`run ${this.id} is finished; ${what}() needs a running run (call init() again for a new one)`);
   }
 
-  private send(body: PlainObject & { t: string }): void {
-    this.assertRunning(body.t === 'config' ? 'config' : body.t === 'summary' ? 'summary' : 'defineMetric');
+  private send(what: string, body: PlainObject & { t: string }): void {
+    this.assertRunning(what);
     this.ctx.backend.record(body);
   }
 

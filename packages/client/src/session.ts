@@ -5,7 +5,7 @@
  */
 import { homedir, hostname } from 'node:os';
 import { generateRunName, ProtocolError, type FinishReply, type ResumePolicy, type RunInfo } from '@wandb-daemon/protocol/lite';
-import { DaemonStartError } from '@wandb-daemon/daemon/ensure';
+import { connectToDaemon, DaemonStartError } from '@wandb-daemon/daemon/ensure';
 import { termlog, termwarn, termwarnOnce, type Terminal } from './console.js';
 import { UsageError, WandbError } from './errors.js';
 import { installExitHooks } from './exit-hooks.js';
@@ -199,7 +199,7 @@ async function openLink(resolved: ResolvedInit, term: Terminal): Promise<DaemonL
 
 /** `settings.fallback`: the daemon runs in this process (on a worker thread), on the same home and store. */
 async function openEmbeddedLink(options: { timeoutMs: number; maxBufferedBytes: number; program: string }, cause: Error): Promise<DaemonLink> {
-  const [{ startEmbeddedWorker }, { connectToDaemon, daemonPaths }] = await Promise.all([import('./transport/embedded.js'), import('@wandb-daemon/daemon/ensure')]);
+  const { startEmbeddedWorker } = await import('./transport/embedded.js');
   let embedded;
   try {
     embedded = await startEmbeddedWorker(process.env.WANDB_DAEMON_HOME);
@@ -207,14 +207,9 @@ async function openEmbeddedLink(options: { timeoutMs: number; maxBufferedBytes: 
     throw new DaemonStartError(`${cause.message}\nand the in-process fallback failed too: ${(error as Error).message}`, '');
   }
   installExitHooks(() => liveRuns);
-  const paths = daemonPaths(embedded.home);
   return DaemonLink.open({
     ...options,
-    connect: async () => {
-      const connection = await connectToDaemon(embedded.socket, options.timeoutMs, options.program);
-      const discovery = { pid: process.pid, version: connection.welcome.version, protocolVersion: connection.welcome.protocol, socketPath: embedded.socket, httpPort: connection.welcome.httpPort, startedAt: new Date().toISOString(), home: embedded.home };
-      return { connection, discovery, spawned: false, paths };
-    },
+    connect: async () => ({ connection: await connectToDaemon(embedded.socket, options.timeoutMs, options.program), home: embedded.home }),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { applyRowToSummary, pathKey, type AggregateState, type SummaryRule } from '@wandb-daemon/protocol/lite';
 import { dictProxy } from './dict-proxy.js';
-import { normalizeObject, normalizeValue, type PlainObject } from './values.js';
+import { normalizeObject, type PlainObject } from './values.js';
 
 export interface SummarySink {
   (change: { set: PlainObject; remove: string[] }): void;
@@ -48,7 +48,7 @@ export class SummaryStore {
   }
 
   set(key: string, value: unknown): void {
-    this.update({ [key]: normalizeValue(value, key) });
+    this.update({ [key]: value }); // update checks and copies it
   }
 
   delete(key: string): void {

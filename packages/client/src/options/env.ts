@@ -3,7 +3,7 @@
  * the option it stands for, and an error names the variable. Empty variables count as unset, as a
  * shell's `WANDB_PROJECT=` usually means "no value".
  */
-import { envLabel, expectString, parseEnvBoolean } from './checks.js';
+import { envBooleanWord, envLabel, expectString, parseEnvBoolean } from './checks.js';
 import { checkBaseUrl, checkProject, checkRunId, checkTags, secondsToMs, toAnonymous, toResumeMode, toRunMode } from './fields.js';
 import { invalid } from './errors.js';
 import type { AnonymousMode, ResumeMode, RunModeOption } from './types.js';
@@ -67,10 +67,8 @@ function readMode(read: Reader): RunModeOption | undefined {
 
 /** A resume policy by name, or a boolean word (true = 'auto', false = 'none'). */
 function parseResume(raw: string, label: string): ResumeMode {
-  const word = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(word)) return 'auto';
-  if (['false', '0', 'no', 'off'].includes(word)) return 'none';
-  return toResumeMode(word, label);
+  const flag = envBooleanWord(raw);
+  return flag === undefined ? toResumeMode(raw.trim().toLowerCase(), label) : toResumeMode(flag, label);
 }
 
 function parseNumber(raw: string, label: string): number {

@@ -26,20 +26,24 @@ import {
   type RunStartReply,
   type ResumePolicy,
 } from '@wandb-daemon/protocol/lite';
-import { ensureDaemon, type EnsuredDaemon } from '@wandb-daemon/daemon/ensure';
+import { ensureDaemon, type DaemonConnection } from '@wandb-daemon/daemon/ensure';
 import { readSome, sleepSync, socketFd, socketFdOrNull, writeSome } from './sync-io.js';
 
+/** A handshaken connection and the home of the daemon behind it. */
+export interface ReachedDaemon {
+  connection: DaemonConnection;
+  home: string;
+}
+
 export interface LinkOptions {
-  /** Daemon home; default from `WANDB_DAEMON_HOME`. */
-  home?: string;
   /** How long starting or reaching a daemon may take. */
   timeoutMs: number;
   /** Bytes of unacknowledged records past which `send` blocks until the daemon catches up. */
   maxBufferedBytes: number;
   /** Program name for the daemon's log. */
   program?: string;
-  /** How to reach a daemon; the in-process fallback replaces it. */
-  connect?: () => Promise<EnsuredDaemon>;
+  /** How to reach a daemon (default: `ensureDaemon`, in the home `WANDB_DAEMON_HOME` names); the in-process fallback replaces it. */
+  connect?: () => Promise<ReachedDaemon>;
 }
 
 /** A run as the link tracks it: its daemon handle and what the daemon has not acknowledged yet. */
@@ -179,7 +183,7 @@ export class DaemonLink {
   /** What the daemon never acknowledged for `run`, as `[seq, record]`, for the exit courier. */
   undelivered(run: LinkRun): [number, Buffer][] {
     const out: [number, Buffer][] = [];
-    for (let i = run.head; i < run.seqs.length; i += 1) if (run.seqs[i]! > run.acked) out.push([run.seqs[i]!, run.records[i]!]);
+    for (let i = run.head; i < run.seqs.length; i += 1) out.push([run.seqs[i]!, run.records[i]!]);
     return out;
   }
 
@@ -195,15 +199,21 @@ export class DaemonLink {
     return this.enqueue(body, run).promise;
   }
 
-  /** Registers a request and queues its frame (or leaves it to the reconnect, which resends it). */
-  private enqueue(body: RequestBody, run?: LinkRun): { promise: Promise<unknown>; pending: PendingRequest } {
+  /** Registers a request awaiting its reply; the caller queues its frame. */
+  private register(body: RequestBody, extra: Pick<PendingRequest, 'run' | 'reattach'>): { id: number; promise: Promise<unknown>; pending: PendingRequest } {
     let pending!: PendingRequest;
     const promise = new Promise<unknown>((resolve, reject) => {
-      pending = { body, resolve, reject, ...(run ? { run } : {}) };
+      pending = { body, resolve, reject, ...extra };
     });
     const id = this.nextRequestId++;
     this.pending.set(id, pending);
     this.updateRef();
+    return { id, promise, pending };
+  }
+
+  /** Registers a request and queues its frame (or leaves it to the reconnect, which resends it). */
+  private enqueue(body: RequestBody, run?: LinkRun): { promise: Promise<unknown>; pending: PendingRequest } {
+    const { id, promise, pending } = this.register(body, run ? { run } : {});
     if (this.conn && !this.reconnecting) {
       this.out.push({ frame: this.requestFrame(id) });
       this.flush();
@@ -406,18 +416,18 @@ export class DaemonLink {
 
   // ---- connection lifecycle
 
-  private reach(): Promise<EnsuredDaemon> {
+  private async reach(): Promise<ReachedDaemon> {
     if (this.options.connect) return this.options.connect();
-    return ensureDaemon({
-      ...(this.options.home !== undefined ? { home: this.options.home } : {}),
+    const { connection, paths } = await ensureDaemon({
       timeoutMs: this.options.timeoutMs,
       ...(this.options.program !== undefined ? { program: this.options.program } : {}),
     });
+    return { connection, home: paths.home };
   }
 
-  private adopt(ensured: EnsuredDaemon): Connection {
-    const { socket, reader, pending } = ensured.connection;
-    const conn: Connection = { socket, fd: socketFd(socket), reader, daemonPid: ensured.connection.welcome.pid, home: ensured.paths.home };
+  private adopt({ connection, home }: ReachedDaemon): Connection {
+    const { socket, reader, pending } = connection;
+    const conn: Connection = { socket, fd: socketFd(socket), reader, daemonPid: connection.welcome.pid, home };
     this.conn = conn;
     socket.on('data', (chunk: Buffer) => this.onChunk(conn, chunk));
     socket.on('error', () => {});
@@ -538,12 +548,9 @@ export class DaemonLink {
   }
 
   private reattachRequest(run: LinkRun): Promise<RunStartReply> {
-    return new Promise((resolve, reject) => {
-      const id = this.nextRequestId++;
-      const body: RequestBody = { t: 'run.start', run: run.info, resume: 'reattach' };
-      this.pending.set(id, { body, reattach: true, resolve: resolve as (r: unknown) => void, reject });
-      this.out.push({ frame: encodeFrame({ ...body, id }) });
-    });
+    const { id, promise } = this.register({ t: 'run.start', run: run.info, resume: 'reattach' }, { reattach: true });
+    this.out.push({ frame: this.requestFrame(id) });
+    return promise as Promise<RunStartReply>;
   }
 
   /** The daemon gave the run a new handle (its store lost the run): rewrite the queued records. */

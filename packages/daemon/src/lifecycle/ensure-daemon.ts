@@ -48,7 +48,6 @@ export class DaemonStartError extends Error {
 }
 
 export { connectToDaemon, type DaemonConnection } from './connect.js';
-export { daemonPaths, type DaemonPaths } from './paths.js';
 
 const ENTRY = fileURLToPath(new URL('../main.js', import.meta.url));
 const MAX_SPAWNS = 3;
