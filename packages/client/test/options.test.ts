@@ -7,10 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
@@ -20,20 +19,10 @@ import {
   type InitOptions,
   type ResolvedInit,
 } from '../src/options/index.js';
+import { tempDirs } from '@wandb-daemon/daemon/test-utils/temp-dirs';
 
-let root: string;
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'wandb-client-options-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
-
-let counter = 0;
 /** A fresh empty directory, used as cwd so that no config-defaults.yaml is found by accident. */
-function freshDir(): string {
-  const dir = join(root, `d${(counter += 1)}`);
-  mkdirSync(dir);
-  return dir;
-}
+const freshDir = tempDirs('wandb-client-options-');
 
 /** Options the type system would refuse, to test what JavaScript callers can pass. */
 const loose = (options: Record<string, unknown>): InitOptions => options as InitOptions;

@@ -4,25 +4,13 @@
  * writing creates an owner-only directory and replaces the file atomically with mode 0600.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { clearResumeState, readResumeState, resumeStatePath, UsageError, writeResumeState } from '../src/options/index.js';
+import { tempDirs } from '@wandb-daemon/daemon/test-utils/temp-dirs';
 
-let root: string;
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'wandb-client-resume-state-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
-
-let counter = 0;
-/** A fresh empty directory under the temporary root. */
-function freshDir(): string {
-  const dir = join(root, `d${(counter += 1)}`);
-  mkdirSync(dir);
-  return dir;
-}
+const freshDir = tempDirs('wandb-client-resume-state-');
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -8,28 +8,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, IdleMonitor, idleTimeoutMs } from '../src/lifecycle/liveness.js';
 import { daemonPaths, MAX_SOCKET_PATH_BYTES, resolveHome } from '../src/lifecycle/paths.js';
 import { ensurePrivateDir, writeFileAtomic } from '../src/lifecycle/private-fs.js';
 import { acquireStartLock, isLockStale, readLock, UNREADABLE_GRACE_MS } from '../src/lifecycle/start-lock.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 
-let root: string;
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'wandb-daemon-lifecycle-unit-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
-
-let counter = 0;
-/** A fresh empty directory under the temporary root. */
-function freshDir(): string {
-  const dir = join(root, `d${(counter += 1)}`);
-  mkdirSync(dir);
-  return dir;
-}
+const freshDir = tempDirs('wandb-daemon-lifecycle-unit-');
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 

@@ -64,7 +64,7 @@ export class RunStore {
   private readonly definitions: Database.Statement<[number]>;
   private readonly running: Database.Statement<[]>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.byIdentity = db.prepare("SELECT * FROM runs WHERE coalesce(entity, '') = ? AND project = ? AND run_id = ?");
     this.byPk = db.prepare('SELECT * FROM runs WHERE pk = ?');
     this.insert = db.prepare(`INSERT INTO runs (run_id, entity, project, name, group_name, job_type, tags, notes, config,
