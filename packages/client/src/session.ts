@@ -8,7 +8,7 @@ import { generateRunName, ProtocolError, type FinishReply, type ResumePolicy, ty
 import { connectToDaemon, DaemonStartError } from '@wandb-daemon/daemon/ensure';
 import { termlog, termwarn, termwarnOnce, type Terminal } from './console.js';
 import { UsageError, WandbError } from './errors.js';
-import { installExitHooks } from './exit-hooks.js';
+import { installExitHooks, onExitAfterRuns } from './exit-hooks.js';
 import {
   clearResumeState,
   generateRunId,
@@ -199,17 +199,21 @@ async function openLink(resolved: ResolvedInit, term: Terminal): Promise<DaemonL
 
 /** `settings.fallback`: the daemon runs in this process (on a worker thread), on the same home and store. */
 async function openEmbeddedLink(options: { timeoutMs: number; maxBufferedBytes: number; program: string }, cause: Error): Promise<DaemonLink> {
-  const { startEmbeddedWorker } = await import('./transport/embedded.js');
+  const { startEmbeddedDaemon } = await import('@wandb-daemon/daemon/embedded');
   let embedded;
   try {
-    embedded = await startEmbeddedWorker(process.env.WANDB_DAEMON_HOME);
+    const home = process.env.WANDB_DAEMON_HOME;
+    embedded = await startEmbeddedDaemon({ ...(home !== undefined ? { home } : {}), stopAtExit: false });
   } catch (error) {
     throw new DaemonStartError(`${cause.message}\nand the in-process fallback failed too: ${(error as Error).message}`, '');
   }
+  // At exit the runs are finished first, then the daemon is stopped so that it frees the home.
   installExitHooks(() => liveRuns);
+  onExitAfterRuns(() => embedded.stopBlocking());
+  const { paths } = embedded;
   return DaemonLink.open({
     ...options,
-    connect: async () => ({ connection: await connectToDaemon(embedded.socket, options.timeoutMs, options.program), home: embedded.home }),
+    connect: async () => ({ connection: await connectToDaemon(paths.socket, options.timeoutMs, options.program), home: paths.home }),
   });
 }
 

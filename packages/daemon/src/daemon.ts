@@ -30,27 +30,18 @@ export interface DaemonOptions {
   log: Logger;
   /** Port for the HTTP API; 0 picks a free one. */
   httpPort?: number;
-  /**
-   * Runs inside a user's process (embedded.ts): no socket or server the daemon owns keeps that process
-   * alive. (Its timers never do, embedded or not.)
-   */
+  /** Runs on a worker thread of a user's process (embedded.ts); recorded in the discovery file. */
   embedded?: boolean;
 }
 
 /** A running daemon; `stop()` resolves once everything is closed. */
 export interface RunningDaemon {
   stop(reason: string): Promise<void>;
-  /**
-   * For a process that is exiting (no I/O callback will run again): drops the connections, commits what
-   * is queued, closes the database and removes the discovery file and the socket, synchronously.
-   */
-  stopSync(reason: string): void;
   readonly stopped: Promise<void>;
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { paths, log } = options;
-  const unref = options.embedded === true;
   const startedAt = new Date();
   const idleMs = idleTimeoutMs(); // configuration errors surface before anything is opened
   if (paths.socketDir) ensurePrivateDir(paths.socketDir);
@@ -79,11 +70,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // next daemon, so their runs are not crashed.
     if (conn.ownedRuns.size > 0 && stopping === null) queue.push({ kind: 'disconnect', conn });
     idle.check();
-  }, { unref });
+  });
   try {
     await sockets.listen();
     crashOrphans(runs, registry, log, () => stopping !== null);
-    http = await startHttpApi({ paths, db, queue, log, status, port: options.httpPort ?? Number(process.env.WANDB_DAEMON_HTTP_PORT ?? 0), unref });
+    http = await startHttpApi({ paths, db, queue, log, status, port: options.httpPort ?? Number(process.env.WANDB_DAEMON_HTTP_PORT ?? 0) });
     writeDiscovery(paths.discovery, {
       pid: process.pid,
       version: PACKAGE_VERSION,
@@ -92,10 +83,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       httpPort: http.port,
       startedAt: startedAt.toISOString(),
       home: paths.home,
-      ...(unref ? { embedded: true as const } : {}),
+      ...(options.embedded ? { embedded: true as const } : {}),
     });
   } catch (error) {
-    // An embedded daemon's host outlives a failed start: leave nothing listening, open or pending.
+    // An embedded daemon's host outlives a failed start: leave nothing listening or open.
     stopping = Promise.resolve();
     await http?.close();
     await sockets.close();
@@ -111,8 +102,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       idle.stop();
       removeDiscovery(paths.discovery, process.pid);
       await sockets.close();
-      // stopSync may have closed the database meanwhile (the host exited during the drain).
-      if (db.open) queue.flush();
+      queue.flush();
       await http?.close();
       db.close();
       log.info({ reason }, 'daemon stopped');
@@ -120,24 +110,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     })();
     return stopping;
   };
-  const stopSync = (reason: string): void => {
-    if (!db.open) return;
-    // Disconnects seen from now on are the daemon's own doing: their runs are not crashed.
-    stopping ??= stopped;
-    idle.stop();
-    removeDiscovery(paths.discovery, process.pid);
-    sockets.destroy();
-    try {
-      queue.flush();
-    } finally {
-      db.close();
-    }
-    log.info({ reason }, 'daemon stopped');
-    resolveStopped();
-  };
   const idle = new IdleMonitor(idleMs, { clients: () => sockets.clients, syncBacklog: () => 0 }, () => void stop('idle timeout'));
   log.info({ socket: paths.socket, httpPort: http.port, host: hostname(), version: PACKAGE_VERSION }, 'daemon ready');
-  return { stop, stopSync, stopped };
+  return { stop, stopped };
 }
 
 /**

@@ -1,86 +1,73 @@
 /**
- * The daemon inside the user's own process: the client's `settings.fallback` when no daemon process
- * can be started. It serves the same home, store, socket and start lock as a standalone daemon, so other
- * processes attach to it as to any daemon. It is a guest in its host: no handle it owns keeps the host
- * alive, and it installs nothing process-wide that changes the host's behaviour (no signal or
- * uncaught-exception handlers, never `process.exit`); only an `exit` listener that frees the home.
+ * The daemon inside a user's process: the client's `settings.fallback` when no daemon process can be
+ * started. It runs on a worker thread of its host, serving the same home, store, socket and start lock
+ * as a standalone daemon, so other processes attach to it as to any daemon. On its own thread it keeps
+ * committing while the host's thread blocks (a synchronous finish at `process.exit()`, backpressure in
+ * `log()`); the worker is unref'd, so it never keeps its host alive.
  */
-import type { RunningDaemon } from './daemon.js';
+import { Worker } from 'node:worker_threads';
 import { daemonPaths, resolveHome, type DaemonPaths } from './lifecycle/paths.js';
-import { ensurePrivateDir } from './lifecycle/private-fs.js';
-import { acquireStartLock } from './lifecycle/start-lock.js';
 
-/** A daemon running in this process. */
+/** A daemon running on a worker thread of this process. */
 export interface EmbeddedDaemon {
   paths: DaemonPaths;
   /** Stops it like SIGTERM stops a standalone daemon, and frees the home for a successor. */
-  stop(reason?: string): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * The same from an `exit` listener, where nothing asynchronous runs any more: the host's thread
+   * waits (at most `timeoutMs`) while the worker stops. Call it after the host's own clean-up that
+   * still needs the daemon (the client finishes its runs first).
+   */
+  stopBlocking(timeoutMs?: number): void;
 }
+
+export interface EmbeddedDaemonOptions {
+  home?: string;
+  /** Stop at the host's exit by itself (default true); false when the host calls `stopBlocking` in its own exit handler. */
+  stopAtExit?: boolean;
+}
+
+interface WorkerReport {
+  ok: boolean;
+  message?: string;
+}
+
+const DEFAULT_STOP_TIMEOUT_MS = 3_000;
 
 /**
- * Starts a daemon in this process. Throws when another live daemon holds the home's start lock (the
+ * Starts a daemon on a worker thread. Throws when another live daemon holds the home's start lock (the
  * message names its pid): the caller should attach to that one instead.
  */
-export async function startEmbeddedDaemon(options: { home?: string } = {}): Promise<EmbeddedDaemon> {
+export async function startEmbeddedDaemon(options: EmbeddedDaemonOptions = {}): Promise<EmbeddedDaemon> {
   const paths = daemonPaths(options.home ?? resolveHome());
-  ensurePrivateDir(paths.home);
-  const lock = acquireStartLock(paths.lock, paths.lockBreak, { embedded: true });
-  if (!lock.acquired) {
-    throw new Error(`another daemon (pid ${lock.holder?.pid ?? 'unknown'}) holds the start lock of ${paths.home}; attach to it instead`);
+  const stopped = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData: { home: paths.home, stopped } });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const report = await new Promise<WorkerReport>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    void exited.then(() => reject(new Error('the embedded daemon exited during its start')));
+  });
+  if (!report.ok) {
+    await exited;
+    throw new Error(report.message);
   }
-  let daemon: RunningDaemon | null = null;
-  // 'exit' runs no more I/O, so clean-up there is synchronous. Listening from the moment the lock is
-  // ours closes the window in which the host exits mid-start and leaves a lock naming a live-looking pid.
-  const onExit = (): void => {
-    try {
-      daemon?.stopSync('host process exiting');
-    } catch {
-      // best effort: freeing the lock below matters more
-    }
-    lock.release();
+  worker.unref();
+  const stopBlocking = (timeoutMs = DEFAULT_STOP_TIMEOUT_MS): void => {
+    if (Atomics.load(stopped, 0) === 1) return;
+    worker.postMessage('stop');
+    Atomics.wait(stopped, 0, 0, timeoutMs);
   };
-  process.on('exit', onExit);
-  const release = (): void => {
-    process.removeListener('exit', onExit);
-    lock.release();
-  };
-  try {
-    daemon = await startInProcess(paths);
-  } catch (error) {
-    release();
-    throw error;
-  }
-  const running = daemon;
-  // It may also stop by itself (idle timeout); the lock goes with it.
-  void running.stopped.then(release);
+  const onExit = (): void => stopBlocking();
+  if (options.stopAtExit !== false) process.on('exit', onExit);
   return {
     paths,
-    stop: async (reason = 'stopped by its host process') => {
-      // Every handle of the daemon is unref'd: a host with nothing else left to do would exit in the
-      // middle of the drain, and code awaiting this stop would never run.
-      const keepAlive = setInterval(() => undefined, 1_000);
-      try {
-        await running.stop(reason);
-      } finally {
-        clearInterval(keepAlive);
-        release();
-      }
+    stopBlocking,
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      worker.ref(); // the host must live until the daemon has stopped
+      worker.postMessage('stop');
+      await exited;
     },
   };
-}
-
-/** Loads the heavy modules only once the lock is ours, then starts the daemon with every handle unref'd. */
-async function startInProcess(paths: DaemonPaths): Promise<RunningDaemon> {
-  const { createLogger, rotateLog } = await import('./log.js');
-  rotateLog(paths.log);
-  const log = createLogger(paths.log);
-  try {
-    const { startDaemon } = await import('./daemon.js');
-    const daemon = await startDaemon({ paths, log, embedded: true });
-    log.info({ hostArgv: process.argv.slice(1) }, 'daemon embedded in its host process');
-    return daemon;
-  } catch (error) {
-    log.fatal({ err: error }, 'embedded daemon failed to start');
-    throw error;
-  }
 }

@@ -2,7 +2,7 @@
  * @wandb-daemon/daemon: the long-lived local daemon. Most users never import this: the client starts
  * the daemon with `ensureDaemon()` (also exported alone as `@wandb-daemon/daemon/ensure`, which loads
  * nothing heavy), and the `wandb-daemon` CLI manages it. When no daemon process can start, the client
- * may run one inside the user's process: `startEmbeddedDaemon()` (alone: `@wandb-daemon/daemon/embedded`).
+ * may run one on a worker thread of the user's process: `startEmbeddedDaemon()` (alone: `@wandb-daemon/daemon/embedded`).
  */
 export { ensureDaemon, DaemonStartError, type EnsureDaemonOptions, type EnsuredDaemon } from './lifecycle/ensure-daemon.js';
 export { connectToDaemon, type DaemonConnection } from './lifecycle/connect.js';

@@ -3,8 +3,8 @@
  * `./embedded` export). Usage: node embedded-host.js <mode> <home> [runId rows]
  * - `finish`: logs `rows` history rows to a run through the embedded daemon's socket, reads its HTTP
  *   status, finishes the run, prints one JSON line `{pid, reply, clients}`, and then simply ends, with
- *   its client socket unref'd but open (as the client library leaves it) and the daemon never stopped;
- * - `serve`: prints `{pid, socket}` and ends when its stdin closes, without stopping the daemon.
+ *   its client socket unref'd but open (as the client library leaves it), leaving the daemon to stop at exit;
+ * - `serve`: prints `{pid, socket}` and ends when its stdin closes, leaving the daemon to stop at exit.
  * In both modes the process must then exit by itself.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * The embedded daemon (src/embedded.ts, the client's `settings.fallback`): a real daemon inside a user's
- * process that never keeps that process alive, leaves the home clean when its host exits, and shares
+ * The embedded daemon (src/embedded.ts, the client's `settings.fallback`): a real daemon on a worker thread of a
+ * user's process that never keeps that process alive, leaves the home clean when its host exits, and shares
  * the home's single-instance lock with standalone daemons.
  */
 import assert from 'node:assert/strict';

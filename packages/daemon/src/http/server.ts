@@ -12,7 +12,6 @@
  *   GET /api/live?run=                       websocket: {"type":"history","run",...,"row"} per new row
  */
 import websocket from '@fastify/websocket';
-import type { Socket } from 'node:net';
 import type Database from 'better-sqlite3';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { StatusReply } from '@wandb-daemon/protocol';
@@ -29,8 +28,6 @@ export interface HttpApiOptions {
   log: Logger;
   status: () => StatusReply;
   port: number;
-  /** Neither the listener nor any connection keeps the process alive (a daemon embedded in a user's process). */
-  unref?: boolean;
 }
 
 export interface HttpApi {
@@ -59,10 +56,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   });
   registerRoutes(app, queries, options.status);
   registerLive(app, queries, options.queue);
-  // Every socket, websockets included, starts as an accepted connection of this server.
-  if (options.unref) app.server.on('connection', (socket: Socket) => socket.unref());
   await app.listen({ host: '127.0.0.1', port: options.port });
-  if (options.unref) app.server.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { port, close: () => app.close() };

@@ -15,10 +15,8 @@ export class SocketServer {
     private readonly log: Logger,
     httpPort: () => number | null,
     onDisconnect: (conn: ClientConnection) => void,
-    private readonly options: { unref?: boolean } = {},
   ) {
     this.server = createServer((socket) => {
-      if (options.unref) socket.unref();
       const conn = new ClientConnection(this.nextId++, socket, sink, log, httpPort);
       this.connections.add(conn);
       conn.onClose(() => {
@@ -44,7 +42,6 @@ export class SocketServer {
       this.server.once('error', reject);
       this.server.listen(this.path, () => {
         chmodSync(this.path, 0o600);
-        if (this.options.unref) this.server.unref();
         this.server.removeListener('error', reject);
         this.server.on('error', (error) => this.log.error({ err: error }, 'socket server error'));
         resolve();
@@ -61,13 +58,6 @@ export class SocketServer {
     forced.unref();
     await closed;
     clearTimeout(forced);
-    this.removeSocketFile();
-  }
-
-  /** Stops at once, synchronously, for a process that is exiting: no drain, connections dropped. */
-  destroy(): void {
-    this.server.close();
-    for (const conn of this.connections) conn.destroy();
     this.removeSocketFile();
   }
 
