@@ -11,10 +11,10 @@
  * - finish latency after 100,000 rows, with the rows still queued behind the finish.
  */
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { encodeBody } from '@wandb-daemon/protocol/lite';
 import { ensureDaemon } from '@wandb-daemon/daemon/ensure';
+import { runFromBarrier, spread } from '@wandb-daemon/daemon/test-utils/barrier';
 import { TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 import wandb from '../src/index.js';
 
@@ -26,11 +26,6 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function percentile(sorted: Float64Array | number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
-
-function spread(ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return `median ${percentile(sorted, 0.5).toFixed(1)} ms (${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)}, ${ms.length} runs)`;
 }
 
 function row(scalars: number, step: number): Record<string, number> {
@@ -73,24 +68,12 @@ async function logCost(): Promise<void> {
   }
 }
 
-/** Spawns writers, releases them together, returns rows/s until every durable finish. */
-async function ingest(args: (i: number) => string[], count: number, rowsEach: number, env: NodeJS.ProcessEnv): Promise<{ rowsPerSecond: number; finishMs: number[] }> {
-  const writers = Array.from({ length: count }, (_, i) => spawn(process.execPath, args(i), { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } }));
-  const lines = writers.map((w) => createInterface({ input: w.stdout! })[Symbol.asyncIterator]());
-  await Promise.all(lines.map(async (it) => (await it.next()).value));
-  const go = performance.timeOrigin + performance.now();
-  for (const w of writers) w.stdin!.write('go\n');
-  const results = await Promise.all(lines.map(async (it) => JSON.parse((await it.next()).value as string) as { rows?: number; finishMs: number; endedAt: number }));
-  await Promise.all(writers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : w.once('exit', resolve)))));
-  const wallSeconds = (Math.max(...results.map((r) => r.endedAt)) - go) / 1000;
-  return { rowsPerSecond: (count * rowsEach) / wallSeconds, finishMs: results.map((r) => r.finishMs) };
-}
-
 async function endToEnd(daemon: TempDaemon, socketPath: string): Promise<void> {
   console.log('end to end with durability (3 scalars per row, start barrier → every finish resolved)');
   for (const [count, rowsEach] of [[1, Math.round(200_000 * SCALE)], [8, Math.round(25_000 * SCALE)]] as const) {
-    const raw = await ingest((i) => [RAW_WRITER, socketPath, `raw-${count}-${i}-${Date.now()}`, String(rowsEach), 'bench'], count, rowsEach, daemon.env);
-    const client = await ingest((i) => [CLIENT_WRITER, 'ingest', `client-${count}-${i}-${Date.now()}`, String(rowsEach)], count, rowsEach, { ...daemon.env, WANDB_SILENT: 'true' });
+    const argLists = (make: (i: number) => string[]) => Array.from({ length: count }, (_, i) => make(i));
+    const raw = await runFromBarrier(argLists((i) => [RAW_WRITER, socketPath, `raw-${count}-${i}-${Date.now()}`, String(rowsEach), 'bench']), daemon.env);
+    const client = await runFromBarrier(argLists((i) => [CLIENT_WRITER, 'ingest', `client-${count}-${i}-${Date.now()}`, String(rowsEach)]), { ...daemon.env, WANDB_SILENT: 'true' });
     console.log(
       `  ${count} process${count > 1 ? 'es' : ''}: client ${fmt(client.rowsPerSecond)} rows/s   | baseline protocol-level writer ${fmt(raw.rowsPerSecond)} rows/s   ratio ${(client.rowsPerSecond / raw.rowsPerSecond).toFixed(2)}`,
     );

@@ -11,38 +11,25 @@
  *   that the ratio against that stronger baseline is printed too.
  * Figures are printed; nothing is asserted (these machines are noisy).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { toWandbJson } from '@wandb-daemon/protocol';
 import { openDatabase } from '../src/store/open-database.js';
 import { HISTORY_ROWS_PER_INSERT } from '../src/store/record-writer.js';
+import { runFromBarrier, spread, type WriterResult } from '../test-utils/barrier.js';
 import { TempDaemon } from '../test-utils/temp-daemon.js';
 
 const WRITER = fileURLToPath(new URL('../test-utils/writer-process.js', import.meta.url));
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
-interface WriterResult {
-  rows: number;
-  finishMs: number;
-  endedAt: number;
-}
-
 /** Spawns `count` writers, releases them together, returns rows/s over the wall time. */
 async function ingest(socket: string, count: number, rowsEach: number, tag: string): Promise<{ rowsPerSecond: number; results: WriterResult[] }> {
-  const writers = Array.from({ length: count }, (_, i) => spawn(process.execPath, [WRITER, socket, `${tag}-${i}`, String(rowsEach), 'bench'], { stdio: ['pipe', 'pipe', 'inherit'] }));
-  const lines = writers.map((w) => createInterface({ input: w.stdout! })[Symbol.asyncIterator]());
-  await Promise.all(lines.map(async (it) => (await it.next()).value)); // every writer is connected, its run started
-  const go = performance.timeOrigin + performance.now();
-  for (const w of writers) w.stdin!.write('go\n');
-  const results = await Promise.all(lines.map(async (it) => JSON.parse((await it.next()).value as string) as WriterResult));
-  const wallSeconds = (Math.max(...results.map((r) => r.endedAt)) - go) / 1000;
-  const rows = results.reduce((n, r) => n + r.rows, 0);
+  const result = await runFromBarrier(Array.from({ length: count }, (_, i) => [WRITER, socket, `${tag}-${i}`, String(rowsEach), 'bench']));
+  const rows = result.results.reduce((n, r) => n + r.rows, 0);
   if (rows !== count * rowsEach) throw new Error(`stored ${rows} rows, expected ${count * rowsEach}`);
-  return { rowsPerSecond: rows / wallSeconds, results };
+  return result;
 }
 
 /** The same rows straight into better-sqlite3, batched, with the daemon's schema and pragmas. */
@@ -101,13 +88,6 @@ async function finishLatency(daemon: TempDaemon, rows: number, reps: number): Pr
     ackedMs.push(await measure(`finish-acked-${i}`, true));
   }
   return { drainingMs, ackedMs };
-}
-
-/** `median (min–max)` of some milliseconds. */
-function spread(ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return `median ${median.toFixed(1)} ms (${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)}, ${ms.length} runs)`;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

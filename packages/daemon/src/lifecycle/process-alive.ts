@@ -22,30 +22,30 @@ export function isProcessAlive(pid: number): boolean {
   return !isZombie(pid);
 }
 
-function isZombie(pid: number): boolean {
-  try {
-    // "pid (comm) S ...": comm may hold spaces and parentheses; the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const end = stat.lastIndexOf(')');
-    return stat.slice(end + 2, end + 3) === 'Z';
-  } catch {
-    return false; // no /proc (macOS): trust kill(pid, 0)
-  }
-}
-
 /**
- * When the process started, in clock ticks since boot (field 22 of Linux /proc/<pid>/stat); null when
- * unknown (no /proc, or no such process). A pid and its start time name one process: a reused pid has
- * another start time.
+ * The fields of Linux /proc/<pid>/stat after "pid (comm) ", starting with field 3 (state); null when
+ * there is no /proc or no such process. comm may hold spaces and parentheses, so the fields start after
+ * the last ')'.
  */
-export function processStartTime(pid: number): string | null {
+function procStat(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after "(comm) " start with field 3 (state), so field 22 is at index 19.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+function isZombie(pid: number): boolean {
+  return procStat(pid)?.[0] === 'Z'; // no /proc (macOS): trust kill(pid, 0)
+}
+
+/**
+ * When the process started, in clock ticks since boot (field 22 of /proc/<pid>/stat); null when
+ * unknown. A pid and its start time name one process: a reused pid has another start time.
+ */
+export function processStartTime(pid: number): string | null {
+  return procStat(pid)?.[19] ?? null;
 }
 
 /** False when a live pid runs something other than a daemon (its pid was reused). */
