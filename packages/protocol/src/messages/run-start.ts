@@ -34,12 +34,27 @@ export const RunInfo = v.object({
 });
 export type RunInfo = v.InferOutput<typeof RunInfo>;
 
+/**
+ * Where an online run syncs to: a W&B-compatible server and the API key to present there. The daemon
+ * keeps the key in its private database and never logs it.
+ */
+export const Remote = v.object({
+  baseUrl: v.pipe(v.string(), v.url('remote.baseUrl must be an absolute URL'), v.regex(/^https?:/i, 'remote.baseUrl must be http(s)')),
+  apiKey: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+});
+export type Remote = v.InferOutput<typeof Remote>;
+
 /** Request: start, resume or reattach a run. */
 export const RunStart = v.object({
   t: v.literal('run.start'),
   id: RequestId,
   run: RunInfo,
   resume: ResumePolicy,
+  /**
+   * The server an online run syncs to. Absent: keep what the daemon stored for this run (a reattach),
+   * or none for a new run; null: none. A run without a remote stays local until `wandb-daemon sync`.
+   */
+  remote: v.optional(v.nullable(Remote)),
 });
 export type RunStart = v.InferOutput<typeof RunStart>;
 
