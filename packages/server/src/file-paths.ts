@@ -1,0 +1,63 @@
+/**
+ * Run file paths as clients name them ("media/images/x_1_ab.png", "code/train.py") and where their
+ * bytes live. A client path is validated and never joined to a filesystem path: the bytes of a file
+ * are stored under <data dir>/files/<run id>/<sha256 of the path>.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+/** Longest run file path accepted. */
+export const MAX_FILE_PATH_LENGTH = 1024;
+
+/** Why `path` is not an acceptable run file path, or null when it is. */
+export function invalidFilePath(path: string): string | null {
+  if (path.length === 0 || path.length > MAX_FILE_PATH_LENGTH) return `file paths must have 1 to ${MAX_FILE_PATH_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\\]/.test(path)) return 'file paths may not contain control characters or backslashes';
+  if (path.startsWith('/')) return 'file paths must be relative';
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return 'file paths may not contain empty, "." or ".." segments';
+  return null;
+}
+
+/** The blob name (relative to the files dir) for a run's file. */
+export function blobName(runId: number, path: string): string {
+  return `${runId}/${createHash('sha256').update(path, 'utf8').digest('hex')}`;
+}
+
+/** The absolute location of a blob under `filesDir`. */
+export function blobLocation(filesDir: string, blob: string): string {
+  // Blob names are ours (digits/hex), checked again so that a corrupted row cannot escape the dir.
+  if (!/^\d+\/[0-9a-f]{64}$/.test(blob)) throw new Error(`bad blob name ${blob}`);
+  return join(filesDir, blob);
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  json: 'application/json',
+  jsonl: 'application/x-ndjson',
+  yaml: 'application/yaml',
+  yml: 'application/yaml',
+  txt: 'text/plain; charset=utf-8',
+  log: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  py: 'text/x-python; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  pt: 'application/octet-stream',
+};
+
+/** The content type to serve a run file with, from its extension. */
+export function contentTypeOf(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name.endsWith('.table.json')) return 'application/json';
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 && CONTENT_TYPES[name.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+}

@@ -1,0 +1,32 @@
+/**
+ * Authentication: HTTP Basic with user `api` and the API key as password, on every route except
+ * `GET /healthz` and upload PUTs (those carry a signed token in the URL). A missing or unknown key is
+ * 401 with `{"errors":[{"message"}]}`; on /graphql the body also has `"data":{"viewer":null}`, which
+ * is what clients expect from W&B for a bad key.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { keyFromBasicAuth } from '../auth/api-key.js';
+import type { ServerStore } from '../store/server-store.js';
+import { errorBody } from './errors.js';
+
+/** Path prefix of upload URLs (token-authenticated). */
+export const UPLOAD_PREFIX = '/upload/';
+
+const isPublic = (request: FastifyRequest) => {
+  const path = request.url.split('?', 1)[0]!;
+  return (request.method === 'GET' && path === '/healthz') || (request.method === 'PUT' && path.startsWith(UPLOAD_PREFIX));
+};
+
+/** Installs the auth hook: sets request.viewer or answers 401. */
+export function installAuth(app: FastifyInstance, store: ServerStore): void {
+  app.decorateRequest('viewer', null);
+  app.addHook('onRequest', async (request, reply) => {
+    if (isPublic(request)) return;
+    const key = keyFromBasicAuth(request.headers.authorization);
+    request.viewer = key === null ? null : store.authenticate(key);
+    if (request.viewer) return;
+    const message = key === null ? 'missing API key: send HTTP Basic auth with user "api" and your API key as password' : 'invalid API key';
+    const body = request.url.startsWith('/graphql') ? { ...errorBody(message), data: { viewer: null } } : errorBody(message);
+    await reply.code(401).header('www-authenticate', 'Basic realm="wandb-server"').send(body);
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * History reads for the API: selected keys from the per-key table, or full rows from the stored
+ * lines. At most MAX_HISTORY_PAGE rows per reply; `next` is the minStep of the following page.
+ */
+import { parseWandbJson } from '@wandb-daemon/protocol';
+import type { ServerStore } from '../store/server-store.js';
+
+/** Rows per history reply, at most. */
+export const MAX_HISTORY_PAGE = 10_000;
+
+const intOrUndefined = (value: string | undefined): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+};
+
+/** `{rows, next}` for the query string, or `{error}` for malformed parameters. */
+export function readHistory(store: ServerStore, runId: number, q: Record<string, string | undefined>): { rows: Record<string, unknown>[]; next: number | null } | { error: string } {
+  const minStep = intOrUndefined(q.minStep);
+  const maxStep = intOrUndefined(q.maxStep);
+  const limit = intOrUndefined(q.limit) ?? MAX_HISTORY_PAGE;
+  if ([minStep, maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) return { error: 'minStep, maxStep and limit must be integers (limit >= 0)' };
+  const query = { minStep, maxStep, limit: Math.min(limit, MAX_HISTORY_PAGE) };
+  const keys = q.keys ? q.keys.split(',').filter((k) => k !== '' && k !== '_step') : [];
+  let rows: { step: number; row: Record<string, unknown> }[];
+  if (keys.length > 0) {
+    rows = store.historyByKeys(runId, keys, query).map((r) => ({ step: r.step, row: { _step: r.step, ...r.values } }));
+  } else {
+    rows = store.historyLines(runId, query).map((l) => ({ step: l.step, row: parseRow(l.line, l.step) }));
+  }
+  const last = rows[rows.length - 1];
+  const next = rows.length === query.limit && last ? last.step + 1 : null;
+  return { rows: rows.map((r) => r.row), next };
+}
+
+function parseRow(line: string, step: number): Record<string, unknown> {
+  try {
+    const value = parseWandbJson(line);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ...(value as Record<string, unknown>), _step: step };
+  } catch {
+    // an unparsable stored line: its step is all we can show
+  }
+  return { _step: step };
+}

@@ -1,0 +1,140 @@
+/**
+ * The JSON read API under /api/v1, for dashboards and scripts. A key sees only its user's entities;
+ * anything else is 404, indistinguishable from absent. Non-finite numbers are sent as the strings
+ * "NaN", "Infinity", "-Infinity" in every reply.
+ *
+ *   GET  /api/v1/viewer
+ *   GET  /api/v1/projects
+ *   GET  /api/v1/runs/:entity/:project
+ *   GET  /api/v1/runs/:entity/:project/:run
+ *   GET  /api/v1/runs/:entity/:project/:run/history?keys=a,b&minStep=&maxStep=&limit=
+ *   GET  /api/v1/runs/:entity/:project/:run/events?from=&limit=
+ *   GET  /api/v1/runs/:entity/:project/:run/output?from=&limit=
+ *   GET  /api/v1/runs/:entity/:project/:run/files/<path>
+ *   POST /api/v1/runs/:entity/:project/:run/stop
+ */
+import { createReadStream } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseWandbJson, toStrictJsonValue } from '@wandb-daemon/protocol';
+import { blobLocation, contentTypeOf } from '../file-paths.js';
+import { memberEntity } from '../graphql/context.js';
+import type { RunRecord } from '../store/server-store.js';
+import { sendError } from './errors.js';
+import { readHistory } from './history-query.js';
+import { runDetailJson, runListJson } from './run-json.js';
+import type { ServerServices } from './types.js';
+
+interface RunParams {
+  entity: string;
+  project: string;
+  run: string;
+}
+
+/** Largest page of events or output lines. */
+const MAX_LINES_PAGE = 10_000;
+
+/** A non-negative integer query parameter, `fallback` when absent, NaN when malformed. */
+export function intParam(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+}
+
+/** Registers the read API (its own scope: strict-JSON replies). */
+export function registerReadApi(app: FastifyInstance, services: ServerServices): void {
+  app.register(async (scope) => {
+    scope.addHook('preSerialization', async (_request, _reply, payload) => toStrictJsonValue(payload));
+    const { store } = services;
+
+    const findRun = (request: FastifyRequest<{ Params: RunParams }>, reply: FastifyReply): RunRecord | null => {
+      const { entity, project, run } = request.params;
+      services.refreshStates();
+      const found = memberEntity(request.viewer!, entity) ? store.findRun({ entity, project, run }) : null;
+      if (!found) sendError(reply, 404, `no run ${entity}/${project}/${run}`);
+      return found;
+    };
+
+    scope.get('/api/v1/viewer', async (request) => {
+      const viewer = request.viewer!;
+      return { username: viewer.username, email: viewer.email, entity: viewer.defaultEntity.name, entities: viewer.entities.map((e) => e.name) };
+    });
+
+    scope.get('/api/v1/projects', async (request) => ({
+      projects: store.listProjects(request.viewer!.entities.map((e) => e.id)).map((p) => ({
+        entity: p.entity.name,
+        name: p.name,
+        runCount: p.runCount,
+        createdAt: new Date(p.createdAt * 1000).toISOString(),
+        lastActivity: new Date(p.lastActivity * 1000).toISOString(),
+      })),
+    }));
+
+    scope.get<{ Params: { entity: string; project: string } }>('/api/v1/runs/:entity/:project', async (request, reply) => {
+      const { entity, project } = request.params;
+      services.refreshStates();
+      const found = memberEntity(request.viewer!, entity) ? store.findProject(entity, project) : null;
+      if (!found) return sendError(reply, 404, `no project ${entity}/${project}`);
+      return { runs: store.listRuns(found.id).map(runListJson) };
+    });
+
+    scope.get<{ Params: RunParams }>('/api/v1/runs/:entity/:project/:run', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      return { ...runDetailJson(run), files: store.files(run.id).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, uploaded: f.uploaded, updatedAt: new Date(f.updatedAt * 1000).toISOString() })), historyKeys: store.historyKeys(run.id) };
+    });
+
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const result = readHistory(store, run.id, request.query);
+      return 'error' in result ? sendError(reply, 400, result.error) : result;
+    });
+
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const from = intParam(request.query.from, 0);
+      const limit = Math.min(intParam(request.query.limit, MAX_LINES_PAGE), MAX_LINES_PAGE);
+      if (!(from >= 0 && limit >= 0)) return sendError(reply, 400, 'from and limit must be non-negative integers');
+      return { events: store.eventsLines(run.id, from, limit).map((e) => ({ lineNo: e.lineNo, ...asObject(e.line) })) };
+    });
+
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const from = intParam(request.query.from, 0);
+      const limit = Math.min(intParam(request.query.limit, MAX_LINES_PAGE), MAX_LINES_PAGE);
+      if (!(from >= 0 && limit >= 0)) return sendError(reply, 400, 'from and limit must be non-negative integers');
+      return { lines: store.outputLines(run.id, from, limit) };
+    });
+
+    scope.get<{ Params: RunParams & { '*': string } }>('/api/v1/runs/:entity/:project/:run/files/*', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const file = store.file(run.id, request.params['*']);
+      if (!file?.blob) return sendError(reply, 404, `no uploaded file ${request.params['*']}`);
+      // Uploaded HTML or SVG must not run scripts in this origin (it serves the API keys' data).
+      return reply
+        .type(contentTypeOf(file.path))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', 'sandbox')
+        .send(createReadStream(blobLocation(services.filesDir, file.blob)));
+    });
+
+    scope.post<{ Params: RunParams }>('/api/v1/runs/:entity/:project/:run/stop', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      store.requestStop(run.id);
+      return { stopRequested: true };
+    });
+  });
+}
+
+function asObject(line: string): Record<string, unknown> {
+  try {
+    const value = parseWandbJson(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { line };
+  } catch {
+    return { line };
+  }
+}

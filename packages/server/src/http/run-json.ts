@@ -1,0 +1,63 @@
+/** JSON shapes of runs in the read API (values as parsed; the route makes them strict JSON). */
+import { parseWandbJson } from '@wandb-daemon/protocol';
+import type { RunRecord } from '../store/server-store.js';
+import { unwrapConfig } from '../store/wrapped-config.js';
+
+const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value = parseWandbJson(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Seconds the run has been running: the summary's `_runtime` when logged, else wall time seen. */
+function runtimeOf(run: RunRecord, summary: Record<string, unknown>): number {
+  const logged = summary._runtime;
+  return typeof logged === 'number' && Number.isFinite(logged) ? logged : Math.max(0, run.heartbeatAt - run.createdAt);
+}
+
+/** A run as listed: metadata, state, times, config (plain values) and summary. */
+export function runListJson(run: RunRecord) {
+  const summary = parseObject(run.summary);
+  return {
+    id: run.storageId,
+    entity: run.project.entity.name,
+    project: run.project.name,
+    name: run.name,
+    displayName: run.displayName,
+    state: run.state,
+    createdAt: iso(run.createdAt),
+    heartbeatAt: iso(run.heartbeatAt),
+    runtime: runtimeOf(run, summary),
+    tags: run.tags,
+    group: run.group,
+    jobType: run.jobType,
+    config: unwrapConfig(parseObject(run.config)),
+    summary,
+  };
+}
+
+/** One run in full: everything listed, plus exit code, raw config, line counts and stop flag. */
+export function runDetailJson(run: RunRecord) {
+  return {
+    ...runListJson(run),
+    description: run.description,
+    notes: run.notes,
+    host: run.host,
+    program: run.program,
+    repo: run.repo,
+    commit: run.commit,
+    sweep: run.sweep,
+    exitcode: run.exitcode,
+    stopRequested: run.stopRequested,
+    updatedAt: iso(run.updatedAt),
+    configWrapped: parseObject(run.config),
+    historyLineCount: run.historyLineCount,
+    eventsLineCount: run.eventsLineCount,
+    logLineCount: run.logLineCount,
+  };
+}

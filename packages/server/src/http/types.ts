@@ -1,0 +1,22 @@
+/** Request decoration and the services routes share. */
+import type { ServerStore, Viewer } from '../store/server-store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated key's owner; null only on routes that need no key. */
+    viewer: Viewer | null;
+  }
+}
+
+/** What the route modules need from the running server. */
+export interface ServerServices {
+  store: ServerStore;
+  /** Signs upload tokens (HMAC key from the data dir). */
+  secret: Buffer;
+  /** Directory of uploaded file bytes. */
+  filesDir: string;
+  /** Configured public URL (no trailing slash), or null to use the request's Host. */
+  publicUrl: string | null;
+  /** Applies the crash rule (running runs silent for too long become crashed). */
+  refreshStates(): void;
+}

@@ -1,0 +1,36 @@
+/**
+ * Owner-only files and directories. The data dir holds API key hashes, the upload-signing secret and
+ * every run's data, so directories are 0700 and files 0600, created that way rather than chmod-ed later.
+ */
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+
+/** Mode of every directory the server creates. */
+export const PRIVATE_DIR_MODE = 0o700;
+/** Mode of every file the server creates. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates `dir` (and parents) as 0700, or tightens an existing one we own. Refuses a symlink or a
+ * directory owned by another user: they could read or swap the secret and the database.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+  if (stat.uid !== uid) throw new Error(`${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}); refusing to use it`);
+  if ((stat.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
+/** Writes a whole file atomically (tmp + fsync + rename) with mode 0600. */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}

@@ -1,0 +1,73 @@
+/**
+ * History rows as per-key values: nested objects flatten to dotted keys ("a.b"), except media and
+ * other typed values (objects with a `_type`), which stay one JSON leaf. A number goes to the `num`
+ * column (±Infinity included); anything else, and NaN, to `json` (SQLite turns a NaN REAL into NULL).
+ */
+import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
+
+/** One flattened leaf of a history row. */
+export interface FlatValue {
+  key: string;
+  num: number | null;
+  json: string | null;
+}
+
+/** Guards against hostile nesting: deeper objects are kept whole as one leaf. */
+const MAX_DEPTH = 32;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Encodes one leaf for storage. */
+export function encodeLeaf(key: string, value: unknown): FlatValue {
+  if (typeof value === 'number' && !Number.isNaN(value)) return { key, num: value, json: null };
+  return { key, num: null, json: toWandbJson(value) };
+}
+
+/** Decodes a stored leaf back to its value (NaN and ±Infinity included). */
+export function decodeLeaf(num: number | null, json: string | null): unknown {
+  if (num !== null) return num;
+  return json === null ? null : parseWandbJson(json);
+}
+
+/** Flattens a parsed history row, leaving out `_step` (it is a column of its own). */
+export function flattenRow(row: Record<string, unknown>): FlatValue[] {
+  const out: FlatValue[] = [];
+  const walk = (prefix: string, value: Record<string, unknown>, depth: number) => {
+    for (const [name, child] of Object.entries(value)) {
+      const key = prefix === '' ? name : `${prefix}.${name}`;
+      if (isPlainObject(child) && !('_type' in child) && depth < MAX_DEPTH && Object.keys(child).length > 0) walk(key, child, depth + 1);
+      else out.push(encodeLeaf(key, child));
+    }
+  };
+  const { _step: _ignored, ...rest } = row;
+  walk('', rest, 0);
+  return out;
+}
+
+/** Parses a history line; a line that is not a JSON object yields null. */
+export function parseHistoryLine(line: string): Record<string, unknown> | null {
+  try {
+    const value = parseWandbJson(line);
+    return isPlainObject(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The step of a history line: its `_step` when it is an integer, else the line index. */
+export function stepOf(row: Record<string, unknown> | null, lineNo: number): number {
+  const step = row?._step;
+  return typeof step === 'number' && Number.isSafeInteger(step) ? step : lineNo;
+}
+
+/** Sets `value` at a dotted `path` below `target`, creating objects on the way. */
+export function setDotted(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const part of path.slice(0, -1)) {
+    const next = node[part];
+    if (!isPlainObject(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}

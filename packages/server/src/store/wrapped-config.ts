@@ -1,0 +1,48 @@
+/**
+ * W&B stores a run's config wrapped: every top-level key maps to `{"value": ..., "desc"?: ...}`.
+ * Python sends it wrapped (older clients add `desc`), @wandb/sdk sends the plain object.
+ */
+import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** True when every top-level value is an object with a `value` key (an empty config counts). */
+export function isWrapped(config: Json): boolean {
+  return Object.values(config).every((v) => isObject(v) && 'value' in v);
+}
+
+/** Wraps a plain config; returns an already wrapped one as is. */
+export function wrapConfig(config: Json): Json {
+  if (isWrapped(config)) return config;
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }]));
+}
+
+/** The plain values of a wrapped config. */
+export function unwrapConfig(config: Json): Json {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isObject(v) && 'value' in v ? v.value : v]));
+}
+
+/** Parses a client's config JSONString into wrapped form; throws on something not an object. */
+export function parseClientConfig(text: string): Json {
+  const value = parseWandbJson(text);
+  if (value === null) return {};
+  if (!isObject(value)) throw new Error('config must be a JSON object');
+  return wrapConfig(value);
+}
+
+/** Merges a partial (wrapped) config into the stored one, key by key; the result as W&B JSON. */
+export function mergeConfig(storedText: string, update: Json): string {
+  const stored = parseWandbJson(storedText);
+  return toWandbJson({ ...(isObject(stored) ? stored : {}), ...update });
+}
+
+/** The `_wandb` internal config's keys (telemetry `t`, metric definitions `m`...) picked by name. */
+export function wandbConfigKeys(configText: string, keys: readonly string[] | null): Json {
+  const config = parseWandbJson(configText);
+  const wandb = isObject(config) && isObject(config._wandb) ? config._wandb.value : undefined;
+  const internal = isObject(wandb) ? wandb : {};
+  if (keys === null) return internal;
+  return Object.fromEntries(keys.filter((k) => k in internal).map((k) => [k, internal[k]]));
+}

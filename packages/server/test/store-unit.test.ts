@@ -1,0 +1,145 @@
+/** Unit tests of the storage logic: flattening, config wrapping, tokens, paths, migrations, query plans. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { generateApiKey, isValidApiKey, keyFromBasicAuth } from '../src/auth/api-key.js';
+import { signUploadToken, verifyUploadToken } from '../src/auth/upload-token.js';
+import { contentTypeOf, invalidFilePath } from '../src/file-paths.js';
+import { decodeLeaf, flattenRow, parseHistoryLine, stepOf } from '../src/store/history-values.js';
+import { migrate, SchemaTooNewError } from '../src/store/migrations/index.js';
+import { parseOutputLine } from '../src/store/output-line.js';
+import { KEY_VALUES_SQL } from '../src/store/sqlite/line-reader.js';
+import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
+import { isWrapped, mergeConfig, parseClientConfig, unwrapConfig, wandbConfigKeys } from '../src/store/wrapped-config.js';
+
+const root = mkdtempSync(join(tmpdir(), 'wandb-server-unit-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+const freshStore = () => SqliteServerStore.open(join(root, `s${(counter += 1)}.sqlite`));
+
+describe('history values', () => {
+  it('flattens nested objects to dotted keys, keeps typed values and arrays whole, skips _step', () => {
+    const row = parseHistoryLine('{"_step":3,"a":{"b":1,"c":{"d":NaN}},"img":{"_type":"image-file","path":"x.png"},"l":[1,2],"s":"t","inf":-Infinity}')!;
+    const flat = Object.fromEntries(flattenRow(row).map((v) => [v.key, decodeLeaf(v.num, v.json)]));
+    assert.deepEqual(Object.keys(flat).sort(), ['a.b', 'a.c.d', 'img', 'inf', 'l', 's']);
+    assert.ok(Number.isNaN(flat['a.c.d']));
+    assert.equal(flat.inf, -Infinity);
+    assert.deepEqual(flat.img, { _type: 'image-file', path: 'x.png' });
+    assert.deepEqual(flat.l, [1, 2]);
+    assert.equal(stepOf(row, 9), 3);
+    assert.equal(stepOf(parseHistoryLine('{"a":1}'), 9), 9);
+    assert.equal(parseHistoryLine('not json'), null);
+  });
+});
+
+describe('wrapped config', () => {
+  it('detects wrapping (with or without desc), wraps plain configs, merges key by key', () => {
+    assert.ok(isWrapped({ lr: { value: 1 }, _wandb: { value: { t: {} } } }));
+    assert.ok(isWrapped({ lr: { desc: null, value: 0.1 } }));
+    assert.ok(!isWrapped({ lr: 0.1, nested: { value: 1 } }));
+    assert.deepEqual(parseClientConfig('{"lr":0.1,"n":{"value":1}}'), { lr: { value: 0.1 }, n: { value: { value: 1 } } });
+    const merged = mergeConfig('{"a":{"value":1},"b":{"value":2}}', { b: { value: 3 }, c: { value: 4 } });
+    assert.deepEqual(unwrapConfig(JSON.parse(merged)), { a: 1, b: 3, c: 4 });
+    assert.deepEqual(wandbConfigKeys('{"_wandb":{"value":{"t":{"1":[1]},"m":[],"x":1}}}', ['t', 'm']), { t: { 1: [1] }, m: [] });
+  });
+});
+
+describe('output lines', () => {
+  it('parses wandb-core, older Python and bare lines', () => {
+    assert.deepEqual(parseOutputLine('2024-05-01T10:00:00.123456 hello world'), { stream: 'stdout', timestamp: '2024-05-01T10:00:00.123456', text: 'hello world' });
+    assert.deepEqual(parseOutputLine('ERROR 2024-05-01T10:00:00.123456 boom'), { stream: 'stderr', timestamp: '2024-05-01T10:00:00.123456', text: 'boom' });
+    assert.deepEqual(parseOutputLine('2024-05-01T12:00:00.5+02:00 local'), { stream: 'stdout', timestamp: '2024-05-01T12:00:00.5+02:00', text: 'local' });
+    assert.deepEqual(parseOutputLine('plain'), { stream: 'stdout', timestamp: null, text: 'plain' });
+  });
+});
+
+describe('keys, tokens and paths', () => {
+  it('issues keys both official clients accept and reads Basic auth', () => {
+    const key = generateApiKey();
+    assert.match(key, /^local-[A-Za-z0-9]{40}$/);
+    assert.ok(isValidApiKey(key));
+    assert.ok(!isValidApiKey('local-short'));
+    assert.equal(keyFromBasicAuth(`Basic ${Buffer.from(`api:${key}`).toString('base64')}`), key);
+    assert.equal(keyFromBasicAuth(`Basic ${Buffer.from(`user:${key}`).toString('base64')}`), null);
+    assert.equal(keyFromBasicAuth(undefined), null);
+  });
+
+  it('verifies upload tokens: signature, expiry, tampering', () => {
+    const secret = Buffer.alloc(32, 7);
+    const now = 1_000_000;
+    const token = signUploadToken(secret, { runId: 4, path: 'media/x.png', expires: now + 10 });
+    assert.deepEqual(verifyUploadToken(secret, token, now), { runId: 4, path: 'media/x.png', expires: now + 10 });
+    assert.equal(verifyUploadToken(secret, token, now + 11), null);
+    assert.equal(verifyUploadToken(Buffer.alloc(32, 8), token, now), null);
+    const [payload, sig] = token.split('.');
+    const forged = Buffer.from(JSON.stringify([5, 'media/x.png', now + 10])).toString('base64url');
+    assert.equal(verifyUploadToken(secret, `${forged}.${sig}`, now), null);
+    assert.equal(verifyUploadToken(secret, payload!, now), null);
+  });
+
+  it('rejects traversal and odd file paths; picks content types', () => {
+    for (const bad of ['../x', 'a/../../b', '/etc/passwd', 'a//b', 'a\\b', './a', '', 'a\u0000b']) assert.notEqual(invalidFilePath(bad), null, bad);
+    for (const good of ['config.yaml', 'media/images/a_1_abc.png', 'code/src/train.py', 'a..b']) assert.equal(invalidFilePath(good), null, good);
+    assert.equal(contentTypeOf('media/images/a.png'), 'image/png');
+    assert.equal(contentTypeOf('media/table/t.table.json'), 'application/json');
+    assert.equal(contentTypeOf('weights.bin'), 'application/octet-stream');
+  });
+});
+
+describe('SQLite store', () => {
+  it('refuses a database written by a newer schema', () => {
+    const path = join(root, 'newer.sqlite');
+    const db = new Database(path);
+    db.pragma('user_version = 9999');
+    db.close();
+    assert.throws(() => SqliteServerStore.open(path), SchemaTooNewError);
+    const mem = new Database(':memory:');
+    assert.deepEqual(migrate(mem), [10]);
+    assert.deepEqual(migrate(mem), []);
+    mem.close();
+  });
+
+  it('upserts lines idempotently: a resent line costs nothing, a changed one replaces its values', () => {
+    const store = freshStore();
+    const viewer = store.createUser('u');
+    const run = store.ensureRun(viewer.defaultEntity, 'p', 'r');
+    store.applyFileStream(run.id, { history: { offset: 0, content: ['{"_step":0,"a":1,"b":{"c":2}}', '{"_step":1,"a":2}'] } }, 1);
+    store.applyFileStream(run.id, { history: { offset: 0, content: ['{"_step":0,"a":1,"b":{"c":2}}', '{"_step":1,"a":2}'] } }, 2);
+    store.applyFileStream(run.id, { history: { offset: 1, content: ['{"_step":5,"z":9}'] } }, 3);
+    const db = store.db;
+    assert.equal((db.prepare('SELECT count(*) AS n FROM history_values WHERE run_id = ?').get(run.id) as { n: number }).n, 3);
+    assert.deepEqual(store.historyByKeys(run.id, ['a'], { limit: 10 }).map((r) => [r.step, r.values]), [[0, { a: 1 }]]);
+    assert.deepEqual(store.historyByKeys(run.id, ['z', 'b'], { limit: 10 }).map((r) => [r.step, r.values]), [[0, { b: { c: 2 } }], [5, { z: 9 }]]);
+    assert.equal(store.findRun({ entity: 'u', project: 'p', run: 'r' })!.historyLineCount, 2);
+    store.close();
+  });
+
+  it('crashes silent running runs; any file_stream request makes a crashed run running again', () => {
+    const store = freshStore();
+    const viewer = store.createUser('u');
+    const run = store.ensureRun(viewer.defaultEntity, 'p', 'r');
+    store.applyFileStream(run.id, {}, 100);
+    assert.equal(store.markCrashed(50), 0);
+    assert.equal(store.markCrashed(200), 1);
+    assert.equal(store.findRun({ entity: 'u', project: 'p', run: 'r' })!.state, 'crashed');
+    store.applyFileStream(run.id, {}, 300);
+    assert.equal(store.findRun({ entity: 'u', project: 'p', run: 'r' })!.state, 'running');
+    store.applyFileStream(run.id, { complete: true, exitcode: 0 }, 400);
+    assert.equal(store.markCrashed(1000), 0);
+    store.close();
+  });
+
+  it('reads one key through the (run, key, step) primary key, never scanning rows', () => {
+    const store = freshStore();
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN ${KEY_VALUES_SQL}`)
+      .all(1, 1, 0, 10, 10) as { detail: string }[];
+    const details = plan.map((p) => p.detail).join(' | ');
+    assert.match(details, /SEARCH history_values USING PRIMARY KEY \(run_id=\? AND key_id=\? AND step>\? AND step<\?\)/);
+    assert.doesNotMatch(details, /SCAN|TEMP B-TREE/);
+    store.close();
+  });
+});
