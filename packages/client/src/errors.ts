@@ -14,3 +14,13 @@ export class UsageError extends WandbError {
 export class ConfigError extends WandbError {
   override name = 'ConfigError';
 }
+
+/** `wandb.errors.CommError`: the W&B server could not be reached or gave an unusable answer (retrying may help). */
+export class CommError extends WandbError {
+  override name = 'CommError';
+}
+
+/** `wandb.errors.AuthenticationError`: the server refused the API key. */
+export class AuthenticationError extends CommError {
+  override name = 'AuthenticationError';
+}

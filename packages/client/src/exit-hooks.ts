@@ -71,7 +71,7 @@ export function finishSync(runs: readonly Run[], exitCode: number): void {
       }
       const finish = item ?? link.pendingFinish(backend.linkRun) ?? backend.finishItem(exitCode);
       const records = link.undelivered(backend.linkRun);
-      unconfirmed.push({ run, courier: { info: backend.linkRun.info, records, finish: { seq: finish.seq, exitCode: finish.exitCode } } });
+      unconfirmed.push({ run, courier: { info: backend.linkRun.info, remote: backend.linkRun.remote, records, finish: { seq: finish.seq, exitCode: finish.exitCode } } });
     }
     if (unconfirmed.length > 0) deliverThroughCourier(unconfirmed, deadline);
   }

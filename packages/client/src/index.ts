@@ -7,24 +7,40 @@
  * run.log({ loss: 0.4 });
  * ```
  * Every call is local: records go to the wandb-daemon over a Unix socket, which makes them durable
- * and syncs them. Importing this module loads msgpackr's pure-JS codec and our code, nothing native.
+ * and syncs them. Importing this module loads msgpackr's pure-JS codec and our code, nothing native;
+ * `login()` loads its code (HTTP check, prompt) on first call.
  */
 import type { Config } from './config.js';
+import type { LoginOptions } from './login/options.js';
 import type { DefineMetricOptions, MetricSpec } from './metrics.js';
 import type { LogOptions, Run } from './run.js';
 import * as session from './session.js';
 import type { Summary } from './summary.js';
 import type { PlainObject } from './values.js';
 
-export { ConfigError, UsageError, WandbError } from './errors.js';
+export { AuthenticationError, CommError, ConfigError, UsageError, WandbError } from './errors.js';
 export { DaemonStartError } from '@wandb-daemon/daemon/ensure';
 export { PACKAGE_VERSION, PROTOCOL_VERSION } from '@wandb-daemon/protocol/lite';
 export type { Config, ConfigUpdateOptions } from './config.js';
 export type { DefineMetricOptions, MetricSpec } from './metrics.js';
-export type { InitOptions, InitSettings, ConfigInput, ReinitMode, ResumeMode, RunModeOption } from './options/index.js';
+export type { AnonymousMode, InitOptions, InitSettings, ConfigInput, ReinitMode, ResumeMode, RunModeOption } from './options/index.js';
+export type { LoginOptions } from './login/options.js';
 export type { LogOptions, Run, RunState } from './run.js';
 export type { Summary } from './summary.js';
 export { activeRuns, finish, init, run } from './session.js';
+
+/**
+ * Logs in to a W&B server (W&B's `wandb.login`): finds an API key (option, WANDB_API_KEY, netrc, or a
+ * prompt on a terminal), verifies it with the server, saves a given key to netrc and keeps it, with
+ * the host, for this process's later `init` calls. Resolves true when a key is configured, false in
+ * offline/disabled mode. See {@link LoginOptions}; throws UsageError, AuthenticationError or (with
+ * `force`) CommError.
+ */
+export async function login(options?: LoginOptions): Promise<boolean> {
+  // Loaded on first use: the HTTP check and the prompt are not part of what init/log load.
+  const loaded = await import('./login/login.js');
+  return loaded.login(options);
+}
 
 /** Logs to the current run (W&B's `wandb.log`). */
 export function log(data: PlainObject | Map<string, unknown>, options?: LogOptions | number): void {
@@ -57,6 +73,7 @@ export const summary: Summary = forwarder<Summary>('summary');
 /** The default export mirrors W&B's module: `wandb.init`, `wandb.log`, `wandb.run`, ... */
 const wandb = {
   init: session.init,
+  login,
   log,
   finish: session.finish,
   defineMetric,

@@ -1,9 +1,10 @@
 /**
- * The process-wide side of the API: `init` (with W&B's reinit and resume rules), the current run
- * behind `wandb.run` / `wandb.log`, the one daemon link shared by all runs, and the exit hooks that
- * finish live runs when the script ends however it ends.
+ * The process-wide side of the API: `init` (with W&B's reinit and resume rules and its choice between
+ * online and offline), the current run behind `wandb.run` / `wandb.log`, the one daemon link shared by
+ * all runs, and the exit hooks that finish live runs when the script ends however it ends.
  */
 import { homedir, hostname } from 'node:os';
+import { netrcMachine, netrcPath } from '@wandb-daemon/protocol/credentials';
 import { generateRunName, ProtocolError, type FinishReply, type ResumePolicy, type RunInfo } from '@wandb-daemon/protocol/lite';
 import { connectToDaemon, DaemonStartError } from '@wandb-daemon/daemon/ensure';
 import { termlog, termwarn, termwarnOnce, type Terminal } from './console.js';
@@ -18,6 +19,7 @@ import {
   type InitOptions,
   type ResolvedInit,
 } from './options/index.js';
+import { appUrl, resolveRunTarget, type RunTarget } from './remote.js';
 import { DaemonBackend, DisabledBackend, Run } from './run.js';
 import { DaemonLink } from './transport/link.js';
 import { normalizeObject } from './values.js';
@@ -37,11 +39,15 @@ export function activeRuns(): readonly Run[] {
 
 /**
  * Starts a run (W&B's `wandb.init`). Invalid options throw a UsageError before anything is created.
- * Resolves once the daemon has the run, so every later call is local and cheap.
+ * Resolves once the daemon has the run, so every later call is local and cheap. An online run needs
+ * an API key (see {@link resolveRunTarget}); without one it runs offline with a warning, or, with
+ * `force: true`, init throws a UsageError. Nothing here touches the network: the daemon syncs.
  */
 export async function init(options?: InitOptions): Promise<Run> {
   const resolved = await resolveInitOptions(options, process.env, process.cwd());
   const term: Terminal = { silent: resolved.silent };
+  const target = resolved.mode === 'disabled' ? null : resolveRunTarget(resolved, process.env);
+  if (target?.notLoggedIn && resolved.force) throw notLoggedIn(target.baseUrl);
   for (const name of resolved.unsupported) {
     termwarnOnce(term, `unsupported:${name}`, `init option "${name}" has no effect in this runtime yet; it is stored in the run's settings`);
   }
@@ -53,11 +59,30 @@ export async function init(options?: InitOptions): Promise<Run> {
     }
     if (resolved.reinit === 'finish_previous') await Promise.all(liveRuns.map((r) => r.finish()));
   }
-  const created = resolved.mode === 'disabled' ? createDisabledRun(resolved) : await createDaemonRun(resolved, term);
+  const created = target === null ? createDisabledRun(resolved) : await createDaemonRun(goOfflineIfNeeded(resolved, target, term), target, term);
   liveRuns.push(created);
   if (resolved.reinit !== 'create_new' || run === null) run = created;
   if (created.mode !== 'disabled') installExitHooks(() => liveRuns);
   return created;
+}
+
+/** The error of `init({ force: true })` for an online run without an API key. Names where keys are looked for. */
+function notLoggedIn(baseUrl: string): UsageError {
+  const netrc = `${netrcPath(process.env)} (machine ${netrcMachine(baseUrl)})`;
+  return new UsageError(
+    `Not logged in to ${baseUrl}: no API key in settings.apiKey, login(), WANDB_API_KEY or ${netrc}, and force: true refuses to run offline. Call login() or set WANDB_API_KEY.`,
+  );
+}
+
+/** An online run without a key runs offline: said once per server, with how to log in and upload it later. */
+function goOfflineIfNeeded(resolved: ResolvedInit, target: RunTarget, term: Terminal): ResolvedInit {
+  if (!target.notLoggedIn) return resolved;
+  termwarnOnce(
+    term,
+    `not-logged-in:${target.baseUrl}`,
+    `not logged in to ${target.baseUrl}: runs are offline, kept by the local daemon. Call login() or set WANDB_API_KEY, then upload them with \`wandb-daemon sync\` (force: true makes init fail instead).`,
+  );
+  return { ...resolved, mode: 'offline' };
 }
 
 /** Finishes the current run (W&B's `wandb.finish`); does nothing when there is none. */
@@ -90,14 +115,14 @@ function createDisabledRun(resolved: ResolvedInit): Run {
   });
 }
 
-async function createDaemonRun(resolved: ResolvedInit, term: Terminal): Promise<Run> {
+async function createDaemonRun(resolved: ResolvedInit, target: RunTarget, term: Terminal): Promise<Run> {
   const fromResumeFile = resolved.resume === 'auto' && resolved.runId === null ? await readResumeState(resolved.dir) : null;
   const runId = resolved.runId ?? fromResumeFile ?? generateRunId();
   const info = runInfo(resolved, runId, Date.now() / 1000);
   const link = await linkFor(resolved, term);
   let started;
   try {
-    started = await link.startRun(info, resumePolicy(resolved));
+    started = await link.startRun(info, resumePolicy(resolved), target.remote);
   } catch (error) {
     if (error instanceof ProtocolError && ['RUN_EXISTS', 'RUN_NOT_FOUND', 'RUN_IN_USE', 'BAD_MESSAGE'].includes(error.code)) {
       throw new UsageError(error.message);
@@ -109,7 +134,8 @@ async function createDaemonRun(resolved: ResolvedInit, term: Terminal): Promise<
   info.config = reply.config;
   info.startTime = reply.startTime;
   info.name = reply.name;
-  const location = `${resolved.mode === 'offline' ? 'offline, ' : ''}stored by the daemon (pid ${link.daemonPid ?? '?'}) in ${tildify(link.daemonHome ?? '?')}`;
+  const where = target.remote ? `syncing to ${target.baseUrl} in the background` : 'offline';
+  const location = `${where}, stored by the daemon (pid ${link.daemonPid ?? '?'}) in ${tildify(link.daemonHome ?? '?')}`;
   const created: Run = new Run({
     info,
     backend: new DaemonBackend(link, linkRun, reply.lastSeq),
@@ -120,9 +146,9 @@ async function createDaemonRun(resolved: ResolvedInit, term: Terminal): Promise<
     summary: reply.summary,
     allowValChange: resolved.allowValChange,
     strictSteps: resolved.strictSteps,
-    baseUrl: resolved.baseUrl,
+    baseUrl: appUrl(target.baseUrl),
     warn: (message) => termwarn(term, message),
-    onFinished: (finished, exitCode, finishReply) => onDaemonRunFinished(finished, exitCode, finishReply, resolved, term),
+    onFinished: (finished, exitCode, finishReply) => onDaemonRunFinished(finished, exitCode, finishReply, resolved, target, term),
   });
   if (resolved.resume === 'auto') await writeResumeState(resolved.dir, runId);
   const verb = reply.resumed ? 'Resuming' : 'Tracking';
@@ -217,14 +243,15 @@ async function openEmbeddedLink(options: { timeoutMs: number; maxBufferedBytes: 
   });
 }
 
-function onDaemonRunFinished(finished: Run, exitCode: number, reply: FinishReply | null, resolved: ResolvedInit, term: Terminal): void {
+function onDaemonRunFinished(finished: Run, exitCode: number, reply: FinishReply | null, resolved: ResolvedInit, target: RunTarget, term: Terminal): void {
   forget(finished);
   if (resolved.resume === 'auto' && exitCode === 0) void clearResumeState(resolved.dir).catch(() => {});
   const state = reply?.state ?? (exitCode === 0 ? 'finished' : 'failed');
   // Without a reply (finished at exit, synchronously) the daemon confirmed it all the same.
   const rows = reply ? `${reply.rows.toLocaleString('en-US')} history rows stored` : 'durable in the daemon';
   const dropped = finished.droppedSteps > 0 ? `, ${finished.droppedSteps} log calls dropped for out-of-order steps` : '';
-  termlog(term, `Run ${finished.name} (${finished.id}) ${state}${exitCode !== 0 ? ` with exit code ${exitCode}` : ''}: ${rows}${dropped}. See \`wandb-daemon runs\`.`);
+  const sync = target.remote ? `; syncing to ${target.baseUrl} in the background` : '; offline: `wandb-daemon sync` uploads it';
+  termlog(term, `Run ${finished.name} (${finished.id}) ${state}${exitCode !== 0 ? ` with exit code ${exitCode}` : ''}: ${rows}${dropped}${sync}. See \`wandb-daemon runs\`.`);
 }
 
 function forget(finished: Run): void {

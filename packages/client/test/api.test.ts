@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
 import wandb, { activeRuns, config, ConfigError, init, log, summary, UsageError, WandbError, type Run } from '../src/index.js';
 import { readResumeState } from '../src/options/index.js';
+import { appUrl } from '../src/remote.js';
 
 const daemon = new TempDaemon();
 const savedEnv = { ...process.env };
@@ -18,7 +19,9 @@ let dir: string;
 before(async () => {
   await daemon.start();
   dir = mkdtempSync(join(tmpdir(), 'wdc-api-'));
-  Object.assign(process.env, { WANDB_DAEMON_HOME: daemon.home, WANDB_SILENT: 'true', WANDB_DIR: dir });
+  // No API key from the developer's environment: runs without one are offline and never leave the daemon.
+  delete process.env.WANDB_API_KEY;
+  Object.assign(process.env, { WANDB_DAEMON_HOME: daemon.home, WANDB_SILENT: 'true', WANDB_DIR: dir, NETRC: join(dir, 'no-netrc') });
 });
 
 after(async () => {
@@ -130,14 +133,26 @@ describe('init, log and finish', () => {
     assert.deepEqual([meta.state, meta.exitCode], ['failed', 2]);
   });
 
-  it('has a url when a server is known and the run is online', async () => {
-    const online = await init({ project: 'api', entity: 'me', settings: { baseUrl: 'https://wandb.example.test/' } });
-    assert.equal(online.url, `https://wandb.example.test/me/api/runs/${online.id}`);
+  it('has a url when the run is online (it has an API key) and its entity is known', async () => {
+    // A loopback server where nothing listens: the daemon's background sync goes nowhere.
+    const settings = { baseUrl: 'http://127.0.0.1:9/', apiKey: `local-${'0'.repeat(40)}` };
+    const online = await init({ project: 'api', entity: 'me', settings });
+    assert.equal(online.mode, 'online');
+    assert.equal(online.url, `http://127.0.0.1:9/me/api/runs/${online.id}`);
     assert.equal(online.path, `me/api/${online.id}`);
     await online.finish();
-    const offline = await init({ project: 'api', entity: 'me', mode: 'offline', settings: { baseUrl: 'https://wandb.example.test' } });
+    const offline = await init({ project: 'api', entity: 'me', mode: 'offline', settings });
     assert.equal(offline.url, undefined);
     await offline.finish();
+    const noKey = await init({ project: 'api', entity: 'me', settings: { baseUrl: settings.baseUrl } });
+    assert.deepEqual([noKey.mode, noKey.url], ['offline', undefined], 'an online run without a key runs offline');
+    await noKey.finish();
+  });
+
+  it("links runs of W&B's cloud API to its web app", () => {
+    assert.equal(appUrl('https://api.wandb.ai'), 'https://wandb.ai');
+    assert.equal(appUrl('http://127.0.0.1:8080'), 'http://127.0.0.1:8080');
+    assert.equal(appUrl('https://wandb.example.test'), 'https://wandb.example.test');
   });
 
   it('disposes with `await using`', async () => {

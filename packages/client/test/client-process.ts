@@ -33,7 +33,9 @@ export class ClientProcess {
 
   constructor(body: string, env: NodeJS.ProcessEnv, args: string[] = []) {
     const file = writeScript(body);
-    this.child = spawn(process.execPath, [...args, file], { env: { ...process.env, WANDB_SILENT: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // No API key from the developer's environment unless the test gives one: runs stay offline.
+    const noKey = { WANDB_API_KEY: '', NETRC: join(file, '..', 'no-netrc') };
+    this.child = spawn(process.execPath, [...args, file], { env: { ...process.env, WANDB_SILENT: '', ...noKey, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => (this.stderr += d));
     this.result = new Promise((resolve, reject) => {

@@ -88,7 +88,8 @@ describe('no daemon can be started', () => {
     const daemon = freshHome();
     const ROWS = 5_000;
     const body = `${BREAK_SPAWNING}\n${tryInit(
-      `{ project: 'fallback', id: 'in-process', settings: { fallback: true } }`,
+      // Offline, so that the only warning is the fallback's (an online run without a key warns too).
+      `{ project: 'fallback', id: 'in-process', mode: 'offline', settings: { fallback: true } }`,
       `for (let i = 0; i < ${ROWS}; i += 1) run.log({ i });
   await run.finish();
   outcome.state = run.state;`,

@@ -61,6 +61,7 @@ console.log(JSON.stringify({ state: run.state, commonjs, addons }));
       /better-sqlite3|fastify|pino|valibot|msgpackr-extract|\/node_modules\/yaml\/|\.node$|\/daemon\/dist\/src\/(store|ingest|http)\//.test(url),
     );
     assert.deepEqual(heavy, []);
+    assert.deepEqual(loaded.filter((url) => url.includes('/client/dist/src/login/')), [], 'login() code loads only when login() is called');
     assert.ok(loaded.some((url) => /\/node_modules\/msgpackr\//.test(url)), 'msgpackr is the codec');
     // Beyond our own packages, msgpackr is the only package the client may load.
     const packages = new Set(loaded.map(packageOf).filter((name): name is string => name !== null && !name.startsWith('@wandb-daemon/')));

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   generateRunId,
@@ -70,6 +70,7 @@ describe('defaults', () => {
       initTimeoutMs: 90_000,
       maxBufferedBytes: 64 * MiB,
       baseUrl: null,
+      apiKey: null,
       settings: {},
       unsupported: [],
     } satisfies ResolvedInit);
@@ -444,19 +445,32 @@ describe('settings', () => {
   });
 });
 
-describe('API keys are never stored', () => {
-  test('apiKey and api_key (and prefixed forms) are dropped from settings', async () => {
-    const resolved = await resolveIn({ settings: { api_key: 'secret-1', apiKey: 'secret-2', wandbApiKey: 'secret-3', API_KEY: 'secret-4', silent: true } }, { WANDB_API_KEY: 'secret-env' });
+describe('API keys are used but never stored', () => {
+  const KEY = `local-${'k'.repeat(40)}`;
+
+  test('apiKey and api_key (and prefixed forms) are dropped from settings; apiKey is kept aside, unprintable', async () => {
+    const resolved = await resolveIn({ settings: { api_key: KEY, apiKey: KEY, wandbApiKey: 'secret-3', API_KEY: 'secret-4', silent: true } }, { WANDB_API_KEY: 'secret-env' });
     assert.deepEqual(resolved.settings, { silent: true });
-    const serialised = JSON.stringify(resolved);
-    for (const secret of ['secret-1', 'secret-2', 'secret-3', 'secret-4', 'secret-env']) assert.ok(!serialised.includes(secret), `${secret} leaked`);
+    assert.equal(resolved.apiKey?.reveal(), KEY);
+    const printed = [JSON.stringify(resolved), inspect(resolved, { depth: 10 }), String(resolved.apiKey)];
+    for (const secret of [KEY, 'secret-3', 'secret-4', 'secret-env']) assert.ok(!printed.some((text) => text.includes(secret)), `${secret} leaked`);
+  });
+
+  test('a bare 40-character key is fine; a malformed key or two different keys are UsageErrors that do not show them', async () => {
+    assert.equal((await resolveIn({ settings: { apiKey: 'a'.repeat(40) } })).apiKey?.reveal(), 'a'.repeat(40));
+    await assertUsageError(resolveIn({ settings: { api_key: 'secret-too-short' } }), ["setting 'api_key'", '16 characters']);
+    await assertUsageError(resolveIn({ settings: { apiKey: 12 as never } }), ["setting 'apiKey'", 'a string']);
+    await assertUsageError(resolveIn({ settings: { api_key: KEY, apiKey: 'b'.repeat(40) } }), ['Conflicting', "'api_key'", "'apiKey'"]);
+    for (const settings of [{ api_key: 'secret-too-short' }, { api_key: KEY, apiKey: 'b'.repeat(40) }]) {
+      await assert.rejects(resolveIn({ settings }), (error: Error) => !error.message.includes('secret') && !error.message.includes(KEY) && !error.message.includes('bbbb'));
+    }
   });
 });
 
 describe('unsupported options', () => {
-  test('options asking for a feature are listed (in a fixed order) and stored by camelCase name', async () => {
+  test('options asking for a feature are listed (in a fixed order) and stored by camelCase name; force is supported', async () => {
     const resolved = await resolveIn({ force: true, anonymous: 'allow', save_code: true, monitor_gym: true, tensorboard: true, magic: { watch: true } });
-    assert.deepEqual(resolved.unsupported, ['magic', 'syncTensorboard', 'monitorGym', 'saveCode', 'anonymous', 'force']);
+    assert.deepEqual(resolved.unsupported, ['magic', 'syncTensorboard', 'monitorGym', 'saveCode', 'anonymous']);
     assert.deepEqual(resolved.settings, { magic: { watch: true }, syncTensorboard: true, monitorGym: true, saveCode: true, anonymous: 'allow', force: true });
     assert.equal(resolved.anonymous, 'allow');
     assert.equal(resolved.force, true);

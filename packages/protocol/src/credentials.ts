@@ -82,9 +82,10 @@ export function parseNetrc(text: string): NetrcEntry[] {
         i += 1;
         break;
       case 'macdef': {
-        // A macro runs to the first empty line; nothing in it belongs to an entry.
-        const blank = text.indexOf('\n\n', token.end);
-        const stop = blank === -1 ? text.length : blank;
+        // A macro runs to the first empty line (spaces allowed on it); nothing in it belongs to an entry.
+        const blank = /\n[ \t\r]*\n/g;
+        blank.lastIndex = token.end;
+        const stop = blank.exec(text)?.index ?? text.length;
         while (i + 1 < tokens.length && (tokens[i + 1] as Token).start < stop) i += 1;
         current = null;
         continue;

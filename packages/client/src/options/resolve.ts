@@ -49,6 +49,7 @@ export async function resolveInitOptions(options: InitOptions | undefined, env: 
     ...identity,
     ...behaviour,
     config,
+    apiKey: settings.apiKey,
     anonymous: unsupported.anonymous,
     force: unsupported.force,
     settings: { ...settings.stored, ...unsupported.values },

@@ -1,9 +1,10 @@
 /**
  * The `settings` option: W&B settings by camelCase or snake_case name. The few this runtime acts on
- * are checked; the rest are kept as given and stored with the run, except an API key, which is never
- * stored anywhere a run's data can be read.
+ * are checked; the rest are kept as given and stored with the run, except an API key, which is used
+ * (`apiKey` / `api_key`) but never stored anywhere a run's data can be read.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { checkApiKey, type ApiKey } from './api-key.js';
 import { expectBoolean, isPlainObject, settingLabel } from './checks.js';
 import { invalid, UsageError } from './errors.js';
 import { checkBaseUrl, checkBufferBytes, secondsToMs, toReinitMode, toRunMode } from './fields.js';
@@ -26,6 +27,8 @@ export interface NormalisedSettings {
   /** What is stored with the run: camelCase keys, values as given, no API key. */
   stored: Record<string, unknown>;
   recognised: RecognisedSettings;
+  /** `apiKey` / `api_key`, checked; null when not given. Used for syncing, never stored. */
+  apiKey: ApiKey | null;
 }
 
 // Matches apiKey, api_key and prefixed forms such as wandbApiKey, whatever the case.
@@ -33,12 +36,26 @@ const SECRET_KEY = /api_?key$/i;
 
 /** Checks and normalises the `settings` option (absent → nothing). */
 export function normaliseSettings(given: GivenOption | undefined): NormalisedSettings {
-  if (given === undefined) return { stored: {}, recognised: {} };
+  if (given === undefined) return { stored: {}, recognised: {}, apiKey: null };
   if (!isPlainObject(given.value)) throw invalid(given.label, 'a plain object of W&B settings', given.value);
   const entries = camelCaseEntries(given.value);
   const stored: Record<string, unknown> = {};
   for (const [key, { value }] of entries) Object.defineProperty(stored, key, { value, enumerable: true, writable: true, configurable: true });
-  return { stored, recognised: readRecognised(entries) };
+  return { stored, recognised: readRecognised(entries), apiKey: readApiKey(given.value) };
+}
+
+/** `apiKey` or `api_key` (both must agree); errors name the spelling, never the key. */
+function readApiKey(settings: Record<string, unknown>): ApiKey | null {
+  let found: { key: ApiKey; spelling: string } | null = null;
+  for (const [spelling, value] of Object.entries(settings)) {
+    if (toCamelCase(spelling) !== 'apiKey' || value === undefined || value === null) continue;
+    const key = checkApiKey(value, settingLabel(spelling));
+    if (found && !found.key.equals(key)) {
+      throw new UsageError(`Conflicting values for one setting: ${settingLabel(found.spelling)} and ${settingLabel(spelling)} differ; give only one.`);
+    }
+    found ??= { key, spelling };
+  }
+  return found?.key ?? null;
 }
 
 interface SettingEntry {

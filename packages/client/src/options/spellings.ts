@@ -79,13 +79,16 @@ function unknownOption(key: string): UsageError {
   return new UsageError(`Unknown init option '${key}'.${hint}`);
 }
 
-/** The known spelling nearest to `key`, ignoring case and separators, when it is near enough to be a typo. */
-export function closestSpelling(key: string): string | undefined {
+/**
+ * The known spelling nearest to `key` (of init's options, or of `spellings`), ignoring case and
+ * separators, when it is near enough to be a typo.
+ */
+export function closestSpelling(key: string, spellings: Iterable<string> = CANONICAL_BY_SPELLING.keys()): string | undefined {
   const squash = (s: string): string => s.toLowerCase().replace(/[_-]/g, '');
   const target = squash(key);
   const limit = Math.max(1, Math.floor(target.length / 3));
   let best: { spelling: string; distance: number; raw: number } | undefined;
-  for (const spelling of CANONICAL_BY_SPELLING.keys()) {
+  for (const spelling of spellings) {
     const distance = editDistance(target, squash(spelling));
     // Ties (jobType / job_type) go to the spelling closest as typed, so snake_case users get snake_case.
     const raw = editDistance(key, spelling);

@@ -3,6 +3,8 @@
  * accepted in both its camelCase and its snake_case spelling; `null` means "not given", like W&B's None.
  */
 
+import type { ApiKey } from './api-key.js';
+
 /** Where a run's data goes: the daemon and then the server, the daemon only, or nowhere. */
 export type RunModeOption = 'online' | 'offline' | 'disabled';
 
@@ -60,6 +62,10 @@ export interface InitSettings {
   baseUrl?: string | null;
   /** Same as {@link InitSettings.baseUrl}. */
   base_url?: string | null;
+  /** The API key for {@link InitSettings.baseUrl}; wins over `login()`, WANDB_API_KEY and netrc. Used, never stored. */
+  apiKey?: string | null;
+  /** Same as {@link InitSettings.apiKey}. */
+  api_key?: string | null;
   /** Any other W&B setting; stored with the run. An API key given here is never stored. */
   [key: string]: unknown;
 }
@@ -108,7 +114,7 @@ export interface InitOptions {
   allow_val_change?: boolean | null;
   /** Resume policy: true = 'auto', false = none (a duplicate id overwrites); 'must' needs an id (env WANDB_RESUME). */
   resume?: boolean | 'auto' | 'allow' | 'must' | 'never' | null;
-  /** Fail instead of running offline when not logged in. Not supported yet. */
+  /** Throw a UsageError instead of running offline when an online run has no API key (default false). */
   force?: boolean | null;
   /** Sync TensorBoard event files. Not supported yet. */
   syncTensorboard?: boolean | null;
@@ -156,7 +162,10 @@ export interface ResolvedInit {
   fallback: boolean;
   initTimeoutMs: number;
   maxBufferedBytes: number;
+  /** The server as given by `settings.baseUrl` or WANDB_BASE_URL; null: the caller's default. */
   baseUrl: string | null;
+  /** The key from `settings.apiKey`, wrapped so that it never prints; null when not given. */
+  apiKey: ApiKey | null;
   /** Stored with the run: the user's settings (camelCase keys) and the unsupported options given. Never an API key. */
   settings: Record<string, unknown>;
   /** Options asking for something this runtime does not do yet (camelCase); the caller warns once per name per process. */

@@ -1,7 +1,8 @@
 /**
  * W&B options this runtime accepts but does not act on yet (magic, TensorBoard sync, Gym videos, code
- * saving, anonymous logging, force). Their values are checked and stored with the run, so that what was
- * asked is on record; the names that ask for something are reported so the caller can warn.
+ * saving, anonymous logging), and `force`, which it does act on. Their values are checked and stored
+ * with the run, so that what was asked is on record; the unsupported names that ask for something are
+ * reported so the caller can warn.
  */
 import { expectBoolean } from './checks.js';
 import { invalid } from './errors.js';
@@ -10,10 +11,11 @@ import type { EnvValues } from './env.js';
 import type { GivenOptions } from './spellings.js';
 import type { AnonymousMode } from './types.js';
 
-export const UNSUPPORTED_OPTIONS = ['magic', 'syncTensorboard', 'monitorGym', 'saveCode', 'anonymous', 'force'] as const;
+/** Options that are checked and stored but change nothing yet. */
+export const UNSUPPORTED_OPTIONS = ['magic', 'syncTensorboard', 'monitorGym', 'saveCode', 'anonymous'] as const;
 
 export interface UnsupportedOptions {
-  /** Checked values of the unsupported options that were given (by option or environment), by camelCase name. */
+  /** Checked values of the options that were given (by option or environment), by camelCase name. */
   values: Record<string, unknown>;
   /** The names whose value asks for the feature, in UNSUPPORTED_OPTIONS order. */
   requested: string[];

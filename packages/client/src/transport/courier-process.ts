@@ -18,8 +18,8 @@ let error: string | undefined;
 try {
   const link = await DaemonLink.open({ timeoutMs: 30_000, maxBufferedBytes: Number.MAX_SAFE_INTEGER, program: 'wandb-daemon exit courier' });
   await Promise.all(
-    runs.map(async ({ info, records, finish }) => {
-      const { run, reply } = await link.startRun(info, 'reattach');
+    runs.map(async ({ info, remote, records, finish }) => {
+      const { run, reply } = await link.startRun(info, 'reattach', remote);
       for (const [seq, bytes] of records) {
         if (seq <= reply.lastSeq) continue;
         const record = decodeBody(bytes) as Record<string, unknown>;

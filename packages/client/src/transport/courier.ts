@@ -6,10 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { decodeBody, encodeBody, type RunInfo } from '@wandb-daemon/protocol/lite';
+import { decodeBody, encodeBody, type Remote, type RunInfo } from '@wandb-daemon/protocol/lite';
 
 export interface CourierRun {
   info: RunInfo;
+  /** Where the run syncs; travels over the child's stdin pipe, never through a file or an argument. */
+  remote: Remote | null;
   /** Unacknowledged records as `[seq, encoded record]`, in seq order. */
   records: [number, Uint8Array][];
   finish: { seq: number; exitCode: number };

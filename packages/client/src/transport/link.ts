@@ -22,6 +22,7 @@ import {
   ProtocolError,
   type DaemonMessage,
   type FinishReply,
+  type Remote,
   type RunInfo,
   type RunStartReply,
   type ResumePolicy,
@@ -58,10 +59,14 @@ export class LinkRun {
   constructor(
     readonly info: RunInfo,
     public key: number,
+    /** Where the run syncs, sent again on every reattach: a daemon that lost the run must learn it anew. */
+    readonly remote: Remote | null,
   ) {}
 }
 
-type RequestBody = { t: 'run.start'; run: RunInfo; resume: ResumePolicy } | { t: 'finish'; run: number; seq: number; exitCode: number };
+type RequestBody =
+  | { t: 'run.start'; run: RunInfo; resume: ResumePolicy; remote: Remote | null }
+  | { t: 'finish'; run: number; seq: number; exitCode: number };
 
 interface PendingRequest {
   body: RequestBody;
@@ -130,10 +135,10 @@ export class DaemonLink {
     return this.conn?.home ?? null;
   }
 
-  /** Starts (or resumes) a run and returns its handle and the daemon's reply. */
-  async startRun(info: RunInfo, resume: ResumePolicy): Promise<{ run: LinkRun; reply: RunStartReply }> {
-    const reply = (await this.request({ t: 'run.start', run: info, resume })) as RunStartReply;
-    const run = new LinkRun(info, reply.run);
+  /** Starts (or resumes) a run and returns its handle and the daemon's reply. `remote` null: the run stays local. */
+  async startRun(info: RunInfo, resume: ResumePolicy, remote: Remote | null): Promise<{ run: LinkRun; reply: RunStartReply }> {
+    const reply = (await this.request({ t: 'run.start', run: info, resume, remote })) as RunStartReply;
+    const run = new LinkRun(info, reply.run, remote);
     run.acked = reply.lastSeq;
     this.runs.set(reply.run, run);
     return { run, reply };
@@ -548,7 +553,7 @@ export class DaemonLink {
   }
 
   private reattachRequest(run: LinkRun): Promise<RunStartReply> {
-    const { id, promise } = this.register({ t: 'run.start', run: run.info, resume: 'reattach' }, { reattach: true });
+    const { id, promise } = this.register({ t: 'run.start', run: run.info, resume: 'reattach', remote: run.remote }, { reattach: true });
     this.out.push({ frame: this.requestFrame(id) });
     return promise as Promise<RunStartReply>;
   }
