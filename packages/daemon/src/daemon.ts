@@ -21,6 +21,8 @@ import { createCountQuery } from './status.js';
 import { openDatabase } from './store/open-database.js';
 import { RecordWriter } from './store/record-writer.js';
 import { RunStore } from './store/run-store.js';
+import { syncSettings } from './sync/sync-settings.js';
+import { Syncer } from './sync/syncer.js';
 
 /** How long a run left `running` by a live process may wait for its client to reattach after a restart. */
 export const REATTACH_GRACE_MS = 60_000;
@@ -44,12 +46,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const { paths, log } = options;
   const startedAt = new Date();
   const idleMs = idleTimeoutMs(); // configuration errors surface before anything is opened
+  const settings = syncSettings();
   if (paths.socketDir) ensurePrivateDir(paths.socketDir);
   const db = openDatabase(paths.database);
   const runs = new RunStore(db);
   const registry = new RunRegistry();
   const queue = new CommitQueue(db, runs, new RecordWriter(db), registry, log);
   const counts = createCountQuery(db);
+  const syncer = new Syncer(db, log, settings);
   let http: HttpApi | null = null;
   const status = (): StatusReply => ({
     running: true,
@@ -64,7 +68,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     ...counts(),
   });
   let stopping: Promise<void> | null = null;
-  const ctx: HandlerContext = { db, runs, registry, queue, log, status };
+  const ctx: HandlerContext = { db, runs, registry, queue, log, status, syncer, pendingStarts: new Set() };
   const sockets: SocketServer = new SocketServer(paths.socket, createDispatcher(ctx), log, () => http?.port ?? null, (conn) => {
     // While stopping, the daemon itself closes connections: their writers will reattach to the
     // next daemon, so their runs are not crashed.
@@ -74,6 +78,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   try {
     await sockets.listen();
     crashOrphans(runs, registry, log, () => stopping !== null);
+    syncer.start();
     http = await startHttpApi({ paths, db, queue, log, status, port: options.httpPort ?? Number(process.env.WANDB_DAEMON_HTTP_PORT ?? 0) });
     writeDiscovery(paths.discovery, {
       pid: process.pid,
@@ -88,6 +93,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   } catch (error) {
     // An embedded daemon's host outlives a failed start: leave nothing listening or open.
     stopping = Promise.resolve();
+    await syncer.stop();
     await http?.close();
     await sockets.close();
     db.close();
@@ -103,6 +109,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       removeDiscovery(paths.discovery, process.pid);
       await sockets.close();
       queue.flush();
+      // Bounded: in-flight sync requests are abandoned and resent at the next start.
+      await syncer.stop();
       await http?.close();
       db.close();
       log.info({ reason }, 'daemon stopped');
@@ -110,7 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     })();
     return stopping;
   };
-  const idle = new IdleMonitor(idleMs, { clients: () => sockets.clients, syncBacklog: () => 0 }, () => void stop('idle timeout'));
+  const idle = new IdleMonitor(idleMs, { clients: () => sockets.clients, syncBacklog: () => syncer.backlog() }, () => void stop('idle timeout'));
   log.info({ socket: paths.socket, httpPort: http.port, host: hostname(), version: PACKAGE_VERSION }, 'daemon ready');
   return { stop, stopped };
 }

@@ -90,7 +90,7 @@ export class RawClient {
     });
   }
 
-  async startRun(info: Partial<RunInfo> & { runId: string }, resume: ResumePolicy = 'overwrite'): Promise<RunStartReply> {
+  async startRun(info: Partial<RunInfo> & { runId: string }, resume: ResumePolicy = 'overwrite', extra: Record<string, unknown> = {}): Promise<RunStartReply> {
     const run: RunInfo = {
       entity: null,
       project: 'test',
@@ -108,7 +108,7 @@ export class RawClient {
       startTime: Date.now() / 1000,
       ...info,
     };
-    const reply = await this.request({ t: 'run.start', run, resume });
+    const reply = await this.request({ t: 'run.start', run, resume, ...extra });
     this.seqs.set(reply.run, reply.lastSeq);
     return reply;
   }

@@ -98,9 +98,9 @@ describe('wandb-daemon CLI against a running daemon', () => {
     assert.equal(code, 0);
     const lines = stdout.trimEnd().split('\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[0]!, /^\s*PK\s+ID\s+PROJECT\s+STATE\s+ROWS\s+LAST STEP\s+DROPPED\s+STARTED\s+RUNTIME$/);
+    assert.match(lines[0]!, /^\s*PK\s+ID\s+PROJECT\s+STATE\s+ROWS\s+LAST STEP\s+DROPPED\s+STARTED\s+RUNTIME\s+SYNC$/);
     const done = lines.find((l) => l.includes('cli-run'))!;
-    assert.match(done, /cli-run\s+cli\s+finished\s+12,001\s+12000\s+0\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+s$/);
+    assert.match(done, /cli-run\s+cli\s+finished\s+12,001\s+12000\s+0\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+s\s+-$/);
     // Columns line up: every row has its STATE column where the header has it.
     const stateAt = lines[0]!.indexOf('STATE');
     for (const line of lines.slice(1)) assert.match(line.slice(stateAt), /^(finished|running) /);

@@ -13,12 +13,14 @@ import { registerRuns } from './commands/runs.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
+import { registerSync } from './commands/sync.js';
 import { CliError, EXIT, oneLine } from './errors.js';
 import { printError } from './output.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 failure, 2 bad usage or unknown run, 3 daemon not running.
-Environment: WANDB_DAEMON_HOME (default ~/.wandb-daemon), WANDB_DAEMON_IDLE_TIMEOUT, WANDB_DAEMON_LOG_LEVEL.`;
+Environment: WANDB_DAEMON_HOME (default ~/.wandb-daemon), WANDB_DAEMON_IDLE_TIMEOUT, WANDB_DAEMON_LOG_LEVEL;
+sync: WANDB_BASE_URL, WANDB_API_KEY (or netrc), WANDB_DAEMON_SYNC_* (see src/sync/sync-settings.ts).`;
 
 /** Builds the program; `action` wraps each command so that its exit code is recorded. */
 export function buildProgram(action: Action): Command {
@@ -43,6 +45,7 @@ export function buildProgram(action: Action): Command {
   registerRuns(program, action);
   registerExport(program, action);
   registerLogs(program, action);
+  registerSync(program, action);
   return program;
 }
 

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { parseWandbJson, toStrictJsonValue } from '@wandb-daemon/protocol';
 import { parseObject, type RunRow } from '../store/run-store.js';
+import { SyncViews, type RunSyncView } from '../sync/sync-views.js';
 
 /** A run as the API shows it. */
 export interface RunView {
@@ -30,6 +31,8 @@ export interface RunView {
   /** History rows dropped for a step behind the run's: reported by the client, or refused by the daemon. */
   droppedRows: number;
   resumeCount: number;
+  /** Sync to a W&B-compatible server; null when the run has no remote (it stays local). */
+  sync: RunSyncView | null;
 }
 
 export interface HistoryQuery {
@@ -39,7 +42,8 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-export function toRunView(row: RunRow): RunView {
+/** A stored run as the API shows it (`sync` from the sync views, null when it has no remote). */
+export function toRunView(row: RunRow, sync: RunSyncView | null = null): RunView {
   return {
     pk: row.pk,
     id: row.run_id,
@@ -65,6 +69,7 @@ export function toRunView(row: RunRow): RunView {
     consoleLines: row.console_lines,
     droppedRows: row.dropped_rows,
     resumeCount: row.resume_count,
+    sync,
   };
 }
 
@@ -74,6 +79,7 @@ export class Queries {
   private readonly historyRange: Database.Statement;
   private readonly historyLine: Database.Statement<[number, number]>;
   private readonly consoleRange: Database.Statement;
+  private readonly syncViews: SyncViews;
 
   constructor(db: Database.Database) {
     this.listRuns = db.prepare('SELECT * FROM runs ORDER BY created_at DESC, pk DESC');
@@ -82,17 +88,18 @@ export class Queries {
     this.historyRange = db.prepare('SELECT step, line FROM history WHERE run_pk = @run AND step >= @min AND step <= @max ORDER BY step LIMIT @limit');
     this.historyLine = db.prepare('SELECT line FROM history WHERE run_pk = ? AND line_no = ?');
     this.consoleRange = db.prepare('SELECT line_no AS lineNo, stream, ts, text FROM console WHERE run_pk = @run AND line_no >= @from ORDER BY line_no LIMIT @limit');
+    this.syncViews = new SyncViews(db);
   }
 
   runs(): RunView[] {
-    return (this.listRuns.all() as RunRow[]).map(toRunView);
+    return (this.listRuns.all() as RunRow[]).map((row) => toRunView(row, this.syncViews.run(row.pk)));
   }
 
   /** The run named by `key` (pk or run id) with its config and summary, or undefined. */
   run(key: string): (RunView & { config: unknown; summary: unknown }) | undefined {
     const row = this.runByKey.get({ key }) as RunRow | undefined;
     if (!row) return undefined;
-    return { ...toRunView(row), config: toStrictJsonValue(parseObject(row.config)), summary: toStrictJsonValue(parseObject(row.summary)) };
+    return { ...toRunView(row, this.syncViews.run(row.pk)), config: toStrictJsonValue(parseObject(row.config)), summary: toStrictJsonValue(parseObject(row.summary)) };
   }
 
   /** Raw W&B JSON lines in step order (for export: kept byte for byte). */

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { StatusReply } from '@wandb-daemon/protocol';
 import type { Logger } from '../log.js';
 import type { RunStore } from '../store/run-store.js';
+import type { Syncer } from '../sync/syncer.js';
 import type { CommitQueue } from './commit-queue.js';
 import type { RunRegistry } from './run-registry.js';
 
@@ -13,6 +14,12 @@ export interface HandlerContext {
   queue: CommitQueue;
   log: Logger;
   status: () => StatusReply;
+  syncer: Syncer;
+  /**
+   * Identities (`entity/project/runId`) of run.start requests waiting for the server's answer: a
+   * second start of the same run meanwhile is refused rather than racing the first.
+   */
+  pendingStarts: Set<string>;
 }
 
 /** Returned by a request handler whose reply is sent later (after a commit). */

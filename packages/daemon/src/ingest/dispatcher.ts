@@ -10,6 +10,7 @@ import { handleFinish } from './handlers/handle-finish.js';
 import { handleRecord } from './handlers/handle-record.js';
 import { handleRunStart } from './handlers/handle-run-start.js';
 import { handleStatus } from './handlers/handle-status.js';
+import { handleSync } from './handlers/handle-sync.js';
 
 type RequestHandler<T extends RequestType> = (ctx: HandlerContext, conn: ClientConnection, msg: Extract<RequestMessage, { t: T }>) => unknown;
 
@@ -17,6 +18,7 @@ const REQUEST_HANDLERS: { [T in RequestType]: RequestHandler<T> } = {
   'run.start': handleRunStart,
   finish: handleFinish,
   status: handleStatus,
+  sync: handleSync,
 };
 
 const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>(['history', 'summary', 'config', 'console', 'system', 'metric', 'file', 'alert', 'dropped']);

@@ -63,6 +63,7 @@ export class RunStore {
   private readonly flushConfig: Database.Statement;
   private readonly definitions: Database.Statement<[number]>;
   private readonly running: Database.Statement<[]>;
+  private readonly seedStmt: Database.Statement;
 
   constructor(db: Database.Database) {
     this.byIdentity = db.prepare("SELECT * FROM runs WHERE coalesce(entity, '') = ? AND project = ? AND run_id = ?");
@@ -85,6 +86,8 @@ export class RunStore {
     this.flushConfig = db.prepare('UPDATE runs SET config = @config WHERE pk = @pk');
     this.definitions = db.prepare('SELECT definition FROM metric_definitions WHERE run_pk = ?');
     this.running = db.prepare("SELECT pk, pid FROM runs WHERE state = 'running'");
+    this.seedStmt = db.prepare(`UPDATE runs SET history_lines = @historyLines, event_lines = @eventLines, console_lines = @consoleLines,
+        last_step = @lastStep, summary = @summary, resume_count = resume_count + 1 WHERE pk = @pk`);
   }
 
   find(entity: string | null, project: string, runId: string): RunRow | undefined {
@@ -99,6 +102,14 @@ export class RunStore {
   create(info: RunInfo): number {
     const result = this.insert.run({ ...this.infoParams(info), startTime: info.startTime });
     return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * A new local run continuing one the server holds: its line counters start at the server's counts
+   * (the next line of each stream gets the server's next index) and its step after the server's last.
+   */
+  seedCounters(pk: number, seed: { historyLines: number; eventLines: number; consoleLines: number; lastStep: number; summary: JsonObject }): void {
+    this.seedStmt.run({ pk, ...seed, summary: toWandbJson(seed.summary) });
   }
 
   /** Deletes a run and everything it recorded (W&B's overwrite of a run with the same id). */

@@ -14,6 +14,7 @@ import { Notice, Reply } from './reply.js';
 import { RunStart, RunStartReply } from './run-start.js';
 import { StatusQuery, StatusReply } from './status.js';
 import { SummaryUpdate } from './summary.js';
+import { SyncReply, SyncRequest } from './sync.js';
 import { SystemSample } from './system-metrics.js';
 
 export * from './ack.js';
@@ -32,6 +33,7 @@ export * from './reply.js';
 export * from './run-start.js';
 export * from './status.js';
 export * from './summary.js';
+export * from './sync.js';
 export * from './system-metrics.js';
 
 /** Records: fire-and-forget, ordered per run by `seq`, acknowledged in batches. */
@@ -49,7 +51,7 @@ export const RecordMessage = v.variant('t', [
 export type RecordMessage = v.InferOutput<typeof RecordMessage>;
 
 /** Everything a client may send after the handshake. */
-export const ClientMessage = v.variant('t', [RunStart, Finish, StatusQuery, Batch, ...RecordMessage.options]);
+export const ClientMessage = v.variant('t', [RunStart, Finish, StatusQuery, SyncRequest, Batch, ...RecordMessage.options]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
 /** Everything a daemon may send. */
@@ -64,10 +66,11 @@ export interface RequestReplies {
   'run.start': RunStartReply;
   finish: FinishReply;
   status: StatusReply;
+  sync: SyncReply;
 }
 export type RequestType = keyof RequestReplies;
 export type RequestMessage = Extract<ClientMessage, { t: RequestType }>;
 
 /** Validators of the replies, so a client can check what it receives. */
-export const REPLY_SCHEMAS = { 'run.start': RunStartReply, finish: FinishReply, status: StatusReply } as const;
+export const REPLY_SCHEMAS = { 'run.start': RunStartReply, finish: FinishReply, status: StatusReply, sync: SyncReply } as const;
 

@@ -42,6 +42,14 @@ export function runsTable(list: RunView[], nowSeconds = Date.now() / 1000): stri
     count(run.droppedRows),
     localDateTime(run.startTime),
     humanDuration((run.finishedAt ?? nowSeconds) - run.startTime),
+    syncCell(run.sync),
   ]);
-  return table(['PK', 'ID', 'PROJECT', 'STATE', 'ROWS', 'LAST STEP', 'DROPPED', 'STARTED', 'RUNTIME'], rows, RIGHT);
+  return table(['PK', 'ID', 'PROJECT', 'STATE', 'ROWS', 'LAST STEP', 'DROPPED', 'STARTED', 'RUNTIME', 'SYNC'], rows, RIGHT);
+}
+
+/** `-` (local only), `synced`, `failed`, `syncing 1,200/5,000`, `retrying 1,200/5,000`. */
+export function syncCell(sync: RunView['sync'] | undefined): string {
+  if (!sync) return '-';
+  if (sync.state === 'synced' || sync.state === 'failed') return sync.state;
+  return `${sync.state} ${count(sync.history.synced)}/${count(sync.history.total)}`;
 }

@@ -1,6 +1,6 @@
 /** `wandb-daemon status [--json]`: is a daemon running in this home, and what does it hold. */
 import type { Command } from 'commander';
-import type { StatusReply } from '@wandb-daemon/protocol';
+import type { StatusReply, SyncRunStatus } from '@wandb-daemon/protocol';
 import { DaemonApi } from '../daemon-api.js';
 import { EXIT, NotRunningError } from '../errors.js';
 import { count, humanDuration } from '../format.js';
@@ -44,6 +44,20 @@ export function humanStatus(s: StatusReply): string {
     ['runs', `${count(r.total)} total: ${count(r.running)} running, ${count(r.finished)} finished, ${count(r.failed)} failed, ${count(r.crashed)} crashed`],
     ['rows', `${count(s.rows.stored)} stored, ${count(s.rows.unsynced)} unsynced, ${count(s.rows.dropped)} dropped`],
   ];
+  if (s.sync) {
+    const y = s.sync;
+    rows.push(['sync', `${count(y.pending)} syncing, ${count(y.synced)} synced, ${count(y.failed)} failed, ${count(y.local)} local only`]);
+  }
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
-  return [`wandb-daemon ${s.version} is running (protocol ${s.protocolVersion})`, ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}  ${v}`)].join('\n');
+  const lines = [`wandb-daemon ${s.version} is running (protocol ${s.protocolVersion})`, ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}  ${v}`)];
+  for (const run of s.sync?.runs ?? []) lines.push(`    ${syncRunLine(run)}`);
+  return lines.join('\n');
+}
+
+/** `run abc123 (project p) → https://host: failed: 401 Unauthorized ...` for one unfinished sync. */
+export function syncRunLine(run: SyncRunStatus): string {
+  const rows = `${count(run.syncedRows)} synced, ${count(run.unsyncedRows)} unsynced rows`;
+  const detail = run.error ? `: ${run.error}` : '';
+  const stop = run.stopRequested ? ' (server asked to stop the run)' : '';
+  return `run ${run.runId} (project ${run.project}) → ${run.server}: ${run.state}, ${rows}${stop}${detail}`;
 }

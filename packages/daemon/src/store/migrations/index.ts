@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import * as initial from './0010-initial.js';
+import * as sync from './0020-sync.js';
 
 /** One schema step. */
 export interface Migration {
@@ -13,7 +14,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, sync];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 

@@ -1,0 +1,87 @@
+/**
+ * Resuming a run that this daemon does not know but the server does (another machine wrote it):
+ * `RunResumeStatus` tells how many lines of each stream the server holds, the last history lines,
+ * the config and summary, so that the local run continues at the right offsets and step.
+ */
+import { isPlainObject, parseWandbJson, type JsonObject } from '@wandb-daemon/protocol';
+import { RUN_RESUME_STATUS } from './graphql-documents.js';
+import { SyncError, WandbHttp, type RemoteTarget } from './wandb-http.js';
+import { unwrapConfig } from './wire-format.js';
+
+/** What the server holds of a run. */
+export interface ServerRun {
+  bucketId: string;
+  entity: string;
+  project: string;
+  displayName: string | null;
+  historyLines: number;
+  eventLines: number;
+  logLines: number;
+  /** The last `_step` in the history tail, or -1 when there is none. */
+  lastStep: number;
+  config: JsonObject;
+  summary: JsonObject;
+  tags: string[] | null;
+  notes: string | null;
+}
+
+interface ResumeStatusData {
+  model: {
+    name: string;
+    entity: { name: string } | null;
+    bucket: Record<string, unknown> | null;
+  } | null;
+}
+
+/**
+ * Asks the server about a run; resolves null when the server has no such run. Throws SyncError when
+ * the server cannot be asked (unreachable, timeout, an error answer).
+ */
+export async function fetchServerRun(remote: RemoteTarget, names: { entity: string | null; project: string; runId: string }, timeoutMs: number, signal: AbortSignal): Promise<ServerRun | null> {
+  const http = new WandbHttp(remote, timeoutMs, signal);
+  const data = await http.graphql<ResumeStatusData>('RunResumeStatus', RUN_RESUME_STATUS, { project: names.project, entity: names.entity, name: names.runId });
+  const bucket = data.model?.bucket;
+  if (!data.model || !bucket) return null;
+  if (typeof bucket.id !== 'string') throw new SyncError('fatal', 'RunResumeStatus returned a run without id');
+  return {
+    bucketId: bucket.id,
+    entity: data.model.entity?.name ?? names.entity ?? '',
+    project: data.model.name ?? names.project,
+    displayName: typeof bucket.displayName === 'string' ? bucket.displayName : null,
+    historyLines: count(bucket.historyLineCount),
+    eventLines: count(bucket.eventsLineCount),
+    logLines: count(bucket.logLineCount),
+    lastStep: lastStepOf(bucket.historyTail),
+    config: unwrapConfig(parseJsonString(bucket.config)),
+    summary: objectOf(parseJsonString(bucket.summaryMetrics)),
+    tags: Array.isArray(bucket.tags) ? bucket.tags.filter((t): t is string => typeof t === 'string') : null,
+    notes: typeof bucket.notes === 'string' ? bucket.notes : null,
+  };
+}
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0);
+
+/** A JSONString field (or an object a lenient server sent as is). */
+function parseJsonString(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return parseWandbJson(value);
+  } catch {
+    return null;
+  }
+}
+
+const objectOf = (value: unknown): JsonObject => (isPlainObject(value) ? value : {});
+
+/** The largest `_step` among the history tail's lines (a JSON array of JSON-line strings). */
+export function lastStepOf(historyTail: unknown): number {
+  const tail = parseJsonString(historyTail);
+  let last = -1;
+  if (!Array.isArray(tail)) return last;
+  for (const item of tail) {
+    const line = typeof item === 'string' ? parseJsonString(item) : item;
+    const step = isPlainObject(line) ? line._step : undefined;
+    if (typeof step === 'number' && Number.isSafeInteger(step)) last = Math.max(last, step);
+  }
+  return last;
+}
