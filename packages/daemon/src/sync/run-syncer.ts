@@ -42,6 +42,7 @@ export class RunSyncer {
   /** Epoch ms before which the next turn has nothing to do. */
   nextAt = 0;
   private lastStreamAt = 0;
+  private backlogged = false;
   private readonly dirtySince: { config: number | null; params: number | null } = { config: null, params: null };
 
   constructor(
@@ -159,11 +160,13 @@ export class RunSyncer {
 
   /** One file_stream request of lines/summary/uploaded, paced at `intervalMs` unless backlogged. */
   private async stream(row: SyncRow, http: WandbHttp): Promise<number> {
+    // Pacing applies to a caught-up run; a backlog (the last batch hit its bounds) goes out back to back.
     const wait = this.lastStreamAt + this.deps.settings.intervalMs - Date.now();
-    if (wait > 0) return wait;
+    if (wait > 0 && !this.backlogged) return wait;
     const batch = buildBatch(row, this.deps.store, this.deps.settings);
     await this.post(row, http, batch.body, batch.ack);
     this.lastStreamAt = Date.now();
+    this.backlogged = batch.more;
     return batch.more ? 0 : this.deps.settings.intervalMs;
   }
 
