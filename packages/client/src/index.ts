@@ -23,7 +23,7 @@ export { DaemonStartError } from '@wandb-daemon/daemon/ensure';
 export { PACKAGE_VERSION, PROTOCOL_VERSION } from '@wandb-daemon/protocol/lite';
 export type { Config, ConfigUpdateOptions } from './config.js';
 export type { DefineMetricOptions, MetricSpec } from './metrics.js';
-export type { AnonymousMode, InitOptions, InitSettings, ConfigInput, ReinitMode, ResumeMode, RunModeOption } from './options/index.js';
+export type { AnonymousMode, ConsoleMode, InitOptions, InitSettings, ConfigInput, ReinitMode, ResumeMode, RunModeOption } from './options/index.js';
 export type { LoginOptions } from './login/options.js';
 export type { LogOptions, Run, RunState } from './run.js';
 export type { Summary } from './summary.js';

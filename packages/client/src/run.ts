@@ -84,6 +84,8 @@ export interface RunContext {
   strictSteps: boolean;
   baseUrl: string | null;
   warn: (message: string) => void;
+  /** Called once when the run starts finishing, before its finish is sent: the last records (held console output) go out here. */
+  beforeFinish?: () => void;
   /** Called once the daemon has the finished run. */
   onFinished: (run: Run, exitCode: number, reply: FinishReply | null) => void;
 }
@@ -199,6 +201,7 @@ export class Run {
     if (this.finishing) return this.finishing;
     if (!Number.isSafeInteger(exitCode)) throw new TypeError(`finish() exitCode must be an integer, got ${String(exitCode)}`);
     this.flushPending();
+    this.ctx.beforeFinish?.();
     this.stateValue = 'finishing';
     this.finishing = this.ctx.backend.finish(exitCode).then((reply) => this.markFinished(exitCode, reply));
     return this.finishing;
@@ -218,6 +221,7 @@ export class Run {
   beginSyncFinish(): boolean {
     if (this.stateValue !== 'running') return false;
     this.flushPending();
+    this.ctx.beforeFinish?.();
     this.stateValue = 'finishing';
     return true;
   }

@@ -8,6 +8,7 @@ import { netrcMachine, netrcPath } from '@wandb-daemon/protocol/credentials';
 import { generateRunName, ProtocolError, type FinishReply, type ResumePolicy, type RunInfo } from '@wandb-daemon/protocol/lite';
 import { connectToDaemon, DaemonStartError } from '@wandb-daemon/daemon/ensure';
 import { termlog, termwarn, termwarnOnce, type Terminal } from './console.js';
+import { captureConsole } from './console-capture.js';
 import { UsageError, WandbError } from './errors.js';
 import { installExitHooks, onExitAfterRuns } from './exit-hooks.js';
 import {
@@ -136,6 +137,7 @@ async function createDaemonRun(resolved: ResolvedInit, target: RunTarget, term: 
   info.name = reply.name;
   const where = target.remote ? `syncing to ${target.baseUrl} in the background` : 'offline';
   const location = `${where}, stored by the daemon (pid ${link.daemonPid ?? '?'}) in ${tildify(link.daemonHome ?? '?')}`;
+  let stopCapture: (() => void) | null = null;
   const created: Run = new Run({
     info,
     backend: new DaemonBackend(link, linkRun, reply.lastSeq),
@@ -148,9 +150,15 @@ async function createDaemonRun(resolved: ResolvedInit, target: RunTarget, term: 
     strictSteps: resolved.strictSteps,
     baseUrl: appUrl(target.baseUrl),
     warn: (message) => termwarn(term, message),
+    // Held console lines become the run's last records, before its finish; later output is not the run's.
+    beforeFinish: () => stopCapture?.(),
     onFinished: (finished, exitCode, finishReply) => onDaemonRunFinished(finished, exitCode, finishReply, resolved, target, term),
   });
   if (resolved.resume === 'auto') await writeResumeState(resolved.dir, runId);
+  // Before the "Tracking run" line, so that the run's output.log starts with it, as W&B's does.
+  if (resolved.console !== 'off') {
+    stopCapture = captureConsole({ lines: (stream, ts, lines) => created.backend.record({ t: 'console', stream, ts, lines }) });
+  }
   const verb = reply.resumed ? 'Resuming' : 'Tracking';
   termlog(term, `${verb} run ${created.name} (${created.id}) in project ${created.project}${created.url ? ` at ${created.url}` : ''}; ${location}`);
   return created;

@@ -69,6 +69,7 @@ describe('defaults', () => {
       fallback: false,
       initTimeoutMs: 90_000,
       maxBufferedBytes: 64 * MiB,
+      console: 'auto',
       baseUrl: null,
       apiKey: null,
       settings: {},

@@ -1,5 +1,5 @@
 /**
- * What integration tests read back from a real daemon: a run's stored history through the HTTP API,
+ * What integration tests read back from a real daemon: a run's stored history and console output through the HTTP API,
  * the assertion that a run was stored whole, and the daemon processes serving a home.
  */
 import assert from 'node:assert/strict';
@@ -23,6 +23,27 @@ export async function storedHistory(daemon: TempDaemon, runId: string): Promise<
     next = body.next;
   }
   return rows;
+}
+
+/** One stored console line (the daemon's output.log). */
+export interface StoredConsoleLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** Every stored console line of a run, in order, read page by page through the HTTP API. */
+export async function storedConsole(daemon: TempDaemon, runId: string): Promise<StoredConsoleLine[]> {
+  const lines: StoredConsoleLine[] = [];
+  for (;;) {
+    const { status, body } = await daemon.http(`/api/runs/${runId}/console?from=${lines.length}&limit=1000`);
+    assert.equal(status, 200, `console of ${runId}: ${JSON.stringify(body)}`);
+    const page = body.lines as { lineNo: number; stream: 'stdout' | 'stderr'; text: string }[];
+    for (const { lineNo, stream, text } of page) {
+      assert.equal(lineNo, lines.length, `console lines of ${runId} are numbered without gaps`);
+      lines.push({ stream, text });
+    }
+    if (page.length < 1000) return lines;
+  }
 }
 
 /**

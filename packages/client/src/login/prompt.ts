@@ -13,8 +13,6 @@ export function canPrompt(): boolean {
 
 /** Prints where to find a key, then reads one line with echo off. Ctrl-C or end of input is a UsageError. */
 export function promptForKey(authorizeUrl: string): Promise<string> {
-  process.stderr.write(`wandb: You can find your API key in your browser here: ${authorizeUrl}\n`);
-  process.stderr.write('wandb: Paste an API key from your profile and hit enter (it will not be shown): ');
   let muted = false;
   const output = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -22,8 +20,12 @@ export function promptForKey(authorizeUrl: string): Promise<string> {
       callback();
     },
   });
+  // The interface puts the terminal in raw mode (echo off) before the prompt appears: a key pasted as
+  // soon as the prompt shows would otherwise be echoed by the terminal itself.
   const rl = createInterface({ input: process.stdin, output, terminal: true });
   muted = true;
+  process.stderr.write(`wandb: You can find your API key in your browser here: ${authorizeUrl}\n`);
+  process.stderr.write('wandb: Paste an API key from your profile and hit enter (it will not be shown): ');
   return new Promise<string>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: () => void): void => {

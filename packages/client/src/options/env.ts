@@ -4,9 +4,9 @@
  * shell's `WANDB_PROJECT=` usually means "no value".
  */
 import { envBooleanWord, envLabel, expectString, parseEnvBoolean } from './checks.js';
-import { checkBaseUrl, checkProject, checkRunId, checkTags, secondsToMs, toAnonymous, toResumeMode, toRunMode } from './fields.js';
+import { checkBaseUrl, checkProject, checkRunId, checkTags, secondsToMs, toAnonymous, toConsoleMode, toResumeMode, toRunMode } from './fields.js';
 import { invalid } from './errors.js';
-import type { AnonymousMode, ResumeMode, RunModeOption } from './types.js';
+import type { AnonymousMode, ConsoleMode, ResumeMode, RunModeOption } from './types.js';
 
 /** What the environment says; a field is undefined when its variable is unset or empty. */
 export interface EnvValues {
@@ -27,6 +27,7 @@ export interface EnvValues {
   saveCode?: boolean;
   baseUrl?: string;
   initTimeoutMs?: number;
+  console?: ConsoleMode;
 }
 
 /** Reads and checks every variable in `env`; throws a UsageError naming the first invalid one. */
@@ -54,6 +55,7 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvValues {
     saveCode: read('WANDB_SAVE_CODE', parseEnvBoolean),
     baseUrl: read('WANDB_BASE_URL', (raw, label) => checkBaseUrl(raw.trim(), label)),
     initTimeoutMs: read('WANDB_INIT_TIMEOUT', (raw, label) => secondsToMs(parseNumber(raw, label), label)),
+    console: read('WANDB_CONSOLE', (raw, label) => toConsoleMode(raw.trim().toLowerCase(), label)),
   };
 }
 

@@ -6,7 +6,7 @@
 import { invalid, UsageError } from './errors.js';
 import { expectOneOf, expectString, expectStringArray } from './checks.js';
 import { RUN_ID_PATTERN } from './run-id.js';
-import type { AnonymousMode, ReinitMode, ResumeMode, RunModeOption } from './types.js';
+import type { AnonymousMode, ConsoleMode, ReinitMode, ResumeMode, RunModeOption } from './types.js';
 
 const MODES: Record<string, RunModeOption> = { online: 'online', offline: 'offline', disabled: 'disabled', dryrun: 'offline', run: 'online' };
 
@@ -35,6 +35,11 @@ export function toReinitMode(value: unknown, label: string): ReinitMode {
   if (value === false || value === 'default') return 'return_previous';
   if (typeof value === 'string' && (REINIT_STRINGS as readonly string[]).includes(value)) return value as ReinitMode;
   throw invalid(label, 'true, false or one of "default", "return_previous", "finish_previous", "create_new"', value);
+}
+
+/** W&B's `console` values: 'auto', 'off', 'wrap', 'redirect', 'wrap_raw', 'wrap_emu'. */
+export function toConsoleMode(value: unknown, label: string): ConsoleMode {
+  return expectOneOf(value, label, ['auto', 'off', 'wrap', 'redirect', 'wrap_raw', 'wrap_emu']);
 }
 
 /** 'allow' | 'must' | 'never'. */

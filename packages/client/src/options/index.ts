@@ -4,7 +4,7 @@
  * file. Light on purpose: plain checks, no validator library, YAML loaded only when a file is read.
  */
 export { UsageError } from './errors.js';
-export type { AnonymousMode, ConfigInput, InitOptions, InitSettings, OptsProvider, ReinitMode, ResolvedInit, ResumeMode, RunModeOption } from './types.js';
+export type { AnonymousMode, ConfigInput, ConsoleMode, InitOptions, InitSettings, OptsProvider, ReinitMode, ResolvedInit, ResumeMode, RunModeOption } from './types.js';
 export { DEFAULT_INIT_TIMEOUT_MS, DEFAULT_JOB_TYPE, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_PROJECT, resolveInitOptions } from './resolve.js';
 export { generateRunId, RUN_ID_PATTERN } from './run-id.js';
 export { ApiKey, checkApiKey } from './api-key.js';

@@ -76,7 +76,7 @@ function resolveIdentity(given: GivenOptions, env: EnvValues, cwd: string): Iden
 
 type Behaviour = Pick<
   ResolvedInit,
-  'mode' | 'allowValChange' | 'resume' | 'reinit' | 'silent' | 'strictSteps' | 'fallback' | 'initTimeoutMs' | 'maxBufferedBytes' | 'baseUrl'
+  'mode' | 'allowValChange' | 'resume' | 'reinit' | 'silent' | 'strictSteps' | 'fallback' | 'initTimeoutMs' | 'maxBufferedBytes' | 'console' | 'baseUrl'
 >;
 
 /** How the run behaves, from options, then settings, then environment. */
@@ -91,6 +91,7 @@ function resolveBehaviour(given: GivenOptions, env: EnvValues, settings: Recogni
     fallback: settings.fallback ?? false,
     initTimeoutMs: settings.initTimeoutMs ?? env.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS,
     maxBufferedBytes: settings.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    console: settings.console ?? env.console ?? 'auto',
     baseUrl: settings.baseUrl ?? env.baseUrl ?? null,
   };
 }

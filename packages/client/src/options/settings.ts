@@ -7,9 +7,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { checkApiKey, type ApiKey } from './api-key.js';
 import { expectBoolean, isPlainObject, settingLabel } from './checks.js';
 import { invalid, UsageError } from './errors.js';
-import { checkBaseUrl, checkBufferBytes, secondsToMs, toReinitMode, toRunMode } from './fields.js';
+import { checkBaseUrl, checkBufferBytes, secondsToMs, toConsoleMode, toReinitMode, toRunMode } from './fields.js';
 import { toCamelCase, type GivenOption } from './spellings.js';
-import type { ReinitMode, RunModeOption } from './types.js';
+import type { ConsoleMode, ReinitMode, RunModeOption } from './types.js';
 
 /** The settings this runtime acts on, checked; undefined when not given. */
 export interface RecognisedSettings {
@@ -21,6 +21,7 @@ export interface RecognisedSettings {
   reinit?: ReinitMode;
   mode?: RunModeOption;
   baseUrl?: string;
+  console?: ConsoleMode;
 }
 
 export interface NormalisedSettings {
@@ -93,5 +94,6 @@ function readRecognised(entries: Map<string, SettingEntry>): RecognisedSettings 
     reinit: read('reinit', toReinitMode),
     mode: read('mode', toRunMode),
     baseUrl: read('baseUrl', checkBaseUrl),
+    console: read('console', toConsoleMode),
   };
 }

@@ -17,6 +17,12 @@ export type ResumeMode = 'auto' | 'allow' | 'must' | 'never' | 'none';
 /** What a second `init` does while a run is active in this process. */
 export type ReinitMode = 'return_previous' | 'finish_previous' | 'create_new';
 
+/**
+ * W&B's `console` setting: whether the process's stdout and stderr go to the run's output.log. Only
+ * `'off'` turns capture off; W&B's other values (its capture methods) all mean "capture" here.
+ */
+export type ConsoleMode = 'auto' | 'off' | 'wrap' | 'redirect' | 'wrap_raw' | 'wrap_emu';
+
 /** W&B's anonymous logging policy. */
 export type AnonymousMode = 'allow' | 'must' | 'never';
 
@@ -58,6 +64,8 @@ export interface InitSettings {
   reinit?: boolean | ReinitMode | 'default' | null;
   /** As the `mode` option, which wins over this. */
   mode?: RunModeOption | 'dryrun' | 'run' | null;
+  /** Capture stdout and stderr into the run's output.log: `'off'` disables, any other of W&B's values captures (default `'auto'`; env WANDB_CONSOLE). */
+  console?: ConsoleMode | null;
   /** The W&B server's URL (env WANDB_BASE_URL). */
   baseUrl?: string | null;
   /** Same as {@link InitSettings.baseUrl}. */
@@ -162,6 +170,8 @@ export interface ResolvedInit {
   fallback: boolean;
   initTimeoutMs: number;
   maxBufferedBytes: number;
+  /** `settings.console` or WANDB_CONSOLE; `'off'`: stdout and stderr are not captured. */
+  console: ConsoleMode;
   /** The server as given by `settings.baseUrl` or WANDB_BASE_URL; null: the caller's default. */
   baseUrl: string | null;
   /** The key from `settings.apiKey`, wrapped so that it never prints; null when not given. */
