@@ -7,12 +7,20 @@
  *   request to the last reply. Each line is stored raw and as 10 per-key values.
  * - baseline: the same line texts inserted into a bare one-column SQLite table (same pragmas), in
  *   transactions of CHUNK rows, one INSERT per row.
- * Figures are printed; nothing is asserted. BENCH_SCALE scales the row count.
+ * - reads: a run of READ_STEPS steps (3 keys a line) written through the store directly (no HTTP,
+ *   chunks of READ_CHUNK lines; its rows/s is printed too), then one key read over its whole range,
+ *   as the store's columns (HistoryBlocks.series) and as row objects (historyByKeys), and as M4
+ *   with M4_BUCKETS buckets: the first (cold) read and the median of READ_REPEAT warm ones.
+ * Figures are printed; nothing is asserted. BENCH_SCALE scales the row and step counts (the read run
+ * is capped at 1,000,000 steps).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { m4Points } from '../src/store/history-m4.js';
+import { HistoryBlocks, MAX_STEP, MIN_STEP } from '../src/store/sqlite/history-blocks.js';
+import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
 import { startTempServer } from '../test-utils/temp-server.js';
 import { WireClient } from '../test-utils/wire-client.js';
 
@@ -20,6 +28,10 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const ROWS = Math.max(1000, Math.round(200_000 * SCALE));
 const CHUNK = 1000;
 const KEYS = 10;
+const READ_STEPS = Math.min(1_000_000, Math.max(10_000, Math.round(1_000_000 * SCALE)));
+const READ_CHUNK = 10_000;
+const M4_BUCKETS = 1000;
+const READ_REPEAT = 5;
 
 /** History line `step` as a Python client writes it. */
 function line(step: number): string {
@@ -67,6 +79,59 @@ function baseline(lines: string[]): number {
   }
 }
 
+/** Milliseconds of `fn`: the first call, and the median of `repeat` more. */
+function timed(repeat: number, fn: () => number, expected: number): { first: number; median: number } {
+  const once = () => {
+    const t0 = performance.now();
+    const n = fn();
+    if (n !== expected) throw new Error(`read ${n} values, expected ${expected}`);
+    return performance.now() - t0;
+  };
+  const first = once();
+  const rest = Array.from({ length: repeat }, once).sort((a, b) => a - b);
+  return { first, median: rest[Math.floor(repeat / 2)]! };
+}
+
+interface ReadFigures {
+  ingest: number;
+  columns: { first: number; median: number };
+  full: { first: number; median: number };
+  m4: { first: number; median: number };
+  m4Points: number;
+}
+
+function reads(): ReadFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'wandb-server-read-'));
+  const store = SqliteServerStore.open(join(dir, 'read.sqlite'));
+  try {
+    const viewer = store.createUser('bench');
+    const run = store.ensureRun(viewer.defaultEntity, 'bench', 'long');
+    const t0 = performance.now();
+    for (let offset = 0; offset < READ_STEPS; offset += READ_CHUNK) {
+      const content = Array.from({ length: Math.min(READ_CHUNK, READ_STEPS - offset) }, (_, k) => {
+        const step = offset + k;
+        return `{"_step":${step},"_runtime":${step * 0.01},"loss":${Math.exp(-step / 200_000) + 0.01 * Math.sin(step)}}`;
+      });
+      store.applyFileStream(run.id, { history: { offset, content } }, 1);
+    }
+    const ingest = READ_STEPS / ((performance.now() - t0) / 1000);
+    const keyId = (store.db.prepare("SELECT id FROM history_keys WHERE name = 'loss'").get() as { id: number }).id;
+    const blocks = new HistoryBlocks(store.db);
+    const columns = timed(READ_REPEAT, () => blocks.series(run.id, keyId, MIN_STEP, MAX_STEP, READ_STEPS).length, READ_STEPS);
+    const full = timed(READ_REPEAT, () => store.historyByKeys(run.id, ['loss'], { limit: READ_STEPS }).length, READ_STEPS);
+    let points = 0;
+    const m4 = timed(READ_REPEAT, () => {
+      const result = store.historyM4(run.id, 'loss', { buckets: M4_BUCKETS });
+      points = m4Points(result).length;
+      return result.rawCount;
+    }, READ_STEPS);
+    return { ingest, columns, full, m4, m4Points: points };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const lines = Array.from({ length: ROWS }, (_, step) => line(step));
 const base = baseline(lines);
 const server = await serverIngest(lines);
@@ -75,3 +140,9 @@ console.log(`server ingest: ${fmt(ROWS)} history lines × ${KEYS} keys, chunks o
 console.log(`  server (file_stream → lines + per-key values): ${fmt(server)} rows/s`);
 console.log(`  baseline (bare one-column SQLite table):        ${fmt(base)} rows/s`);
 console.log(`  ratio server/baseline: ${(server / base).toFixed(3)} (${(base / server).toFixed(1)}× slower)`);
+const read = reads();
+const ms = (t: { first: number; median: number }) => `${t.first.toFixed(1)} ms first, ${t.median.toFixed(1)} ms median of ${READ_REPEAT}`;
+console.log(`reads: one key of a ${fmt(READ_STEPS)}-step run (3 keys a line, written through the store at ${fmt(read.ingest)} rows/s)`);
+console.log(`  full range as columns (HistoryBlocks.series):     ${ms(read.columns)}`);
+console.log(`  full range as rows (historyByKeys, ${fmt(READ_STEPS)} rows): ${ms(read.full)}`);
+console.log(`  M4, ${M4_BUCKETS} buckets (${fmt(read.m4Points)} points):            ${ms(read.m4)}`);

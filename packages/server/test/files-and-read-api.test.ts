@@ -98,6 +98,22 @@ describe('files and the read API', () => {
     assert.equal(runs[0].name, 'h');
   });
 
+  it('history M4: first/min/max/last per bucket, NaN counted and sent as a string, windows, errors', async () => {
+    const ys = ['5', '3', 'NaN', '8', '4', '2', '7', '1', '6', 'NaN'];
+    const lines = ys.map((y, step) => `{"_step":${step},"loss":${y},"note":"n${step}"}`);
+    await client.fileStream('admin/hist/m4', { files: { 'wandb-history.jsonl': { offset: 0, content: lines } } });
+    const m4 = (query: string) => client.get(`/api/v1/runs/admin/hist/m4/history/m4?${query}`);
+    const whole = await m4('key=loss&buckets=2');
+    assert.equal(whole.status, 200);
+    assert.deepEqual(whole.body, { key: 'loss', rawCount: 10, points: [[0, 5], [1, 3], [3, 8], [4, 4], [5, 2], [6, 7], [7, 1], [9, 'NaN']] });
+    assert.deepEqual((await m4('key=loss&buckets=1&minStep=2&maxStep=5')).body, { key: 'loss', rawCount: 4, points: [[2, 'NaN'], [3, 8], [5, 2]] });
+    assert.deepEqual((await m4('key=loss&buckets=1000')).body.points.length, 10, 'more buckets than steps: every point');
+    assert.deepEqual((await m4('key=note&buckets=5')).body, { key: 'note', rawCount: 0, points: [] }, 'strings are no chart points');
+    assert.deepEqual((await m4('key=absent&buckets=5')).body, { key: 'absent', rawCount: 0, points: [] });
+    for (const bad of ['buckets=5', 'key=loss', 'key=loss&buckets=0', 'key=loss&buckets=x', 'key=loss&buckets=5&minStep=1.5']) assert.equal((await m4(bad)).status, 400, bad);
+    assert.equal((await client.get('/api/v1/runs/admin/hist/nope/history/m4?key=loss&buckets=2')).status, 404);
+  });
+
   it('serves /healthz without a key', async () => {
     const reply = await new WireClient(server.url, null).get('/healthz');
     assert.equal(reply.status, 200);

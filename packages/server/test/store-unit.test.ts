@@ -11,7 +11,7 @@ import { contentTypeOf, invalidFilePath } from '../src/file-paths.js';
 import { decodeLeaf, flattenRow, parseHistoryLine, stepOf } from '../src/store/history-values.js';
 import { migrate, SchemaTooNewError } from '../src/store/migrations/index.js';
 import { parseOutputLine } from '../src/store/output-line.js';
-import { KEY_VALUES_SQL } from '../src/store/sqlite/line-reader.js';
+import { KEY_BLOCK_RANGE_SQL, KEY_BLOCKS_SQL } from '../src/store/sqlite/history-blocks.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
 import { isWrapped, mergeConfig, parseClientConfig, unwrapConfig, wandbConfigKeys } from '../src/store/wrapped-config.js';
 
@@ -110,7 +110,7 @@ describe('SQLite store', () => {
     store.applyFileStream(run.id, { history: { offset: 0, content: ['{"_step":0,"a":1,"b":{"c":2}}', '{"_step":1,"a":2}'] } }, 2);
     store.applyFileStream(run.id, { history: { offset: 1, content: ['{"_step":5,"z":9}'] } }, 3);
     const db = store.db;
-    assert.equal((db.prepare('SELECT count(*) AS n FROM history_values WHERE run_id = ?').get(run.id) as { n: number }).n, 3);
+    assert.equal((db.prepare('SELECT sum(n) AS n FROM history_blocks WHERE run_id = ?').get(run.id) as { n: number }).n, 3);
     assert.deepEqual(store.historyByKeys(run.id, ['a'], { limit: 10 }).map((r) => [r.step, r.values]), [[0, { a: 1 }]]);
     assert.deepEqual(store.historyByKeys(run.id, ['z', 'b'], { limit: 10 }).map((r) => [r.step, r.values]), [[0, { b: { c: 2 } }], [5, { z: 9 }]]);
     assert.equal(store.findRun({ entity: 'u', project: 'p', run: 'r' })!.historyLineCount, 2);
@@ -132,14 +132,15 @@ describe('SQLite store', () => {
     store.close();
   });
 
-  it('reads one key through the (run, key, step) primary key, never scanning rows', () => {
+  it("reads one key through its blocks' (run, key, block) index, never scanning rows", () => {
     const store = freshStore();
-    const plan = store.db
-      .prepare(`EXPLAIN QUERY PLAN ${KEY_VALUES_SQL}`)
-      .all(1, 1, 0, 10, 10) as { detail: string }[];
-    const details = plan.map((p) => p.detail).join(' | ');
-    assert.match(details, /SEARCH history_values USING PRIMARY KEY \(run_id=\? AND key_id=\? AND step>\? AND step<\?\)/);
-    assert.doesNotMatch(details, /SCAN|TEMP B-TREE/);
+    const plan = (sql: string, ...params: number[]) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    const headers = plan(KEY_BLOCKS_SQL, 1, 1, 0, 10);
+    assert.match(headers, /SEARCH history_blocks USING INDEX \S+ \(run_id=\? AND key_id=\?\)/);
+    assert.doesNotMatch(headers, /SCAN|TEMP B-TREE/);
+    const range = plan(KEY_BLOCK_RANGE_SQL, 1, 1, 0, 9, 0, 10);
+    assert.match(range, /SEARCH history_blocks USING INDEX \S+ \(run_id=\? AND key_id=\? AND block_no>\? AND block_no<\?\)/);
+    assert.doesNotMatch(range, /SCAN|TEMP B-TREE/);
     store.close();
   });
 });

@@ -1,12 +1,24 @@
 /**
- * History reads for the API: selected keys from the per-key table, or full rows from the stored
+ * History reads for the API: selected keys from the per-key blocks, or full rows from the stored
  * lines. At most MAX_HISTORY_PAGE rows per reply; `next` is the minStep of the following page.
+ * M4 replies downsample one key to at most four points per bucket (see store/history-m4.ts).
  */
 import { parseWandbJson } from '@wandb-daemon/protocol';
-import type { ServerStore } from '../store/server-store.js';
+import { m4Points } from '../store/history-m4.js';
+import type { ChartPoint, ServerStore } from '../store/server-store.js';
 
 /** Rows per history reply, at most. */
 export const MAX_HISTORY_PAGE = 10_000;
+
+/** Buckets per M4 reply, at most (a wide screen has a few thousand pixel columns). */
+export const MAX_M4_BUCKETS = 100_000;
+
+/** An M4 reply: the key, how many raw points the window holds, and the downsampled points. */
+export interface HistoryM4Reply {
+  key: string;
+  rawCount: number;
+  points: ChartPoint[];
+}
 
 const intOrUndefined = (value: string | undefined): number | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -31,6 +43,19 @@ export function readHistory(store: ServerStore, runId: number, q: Record<string,
   const last = rows[rows.length - 1];
   const next = rows.length === query.limit && last ? last.step + 1 : null;
   return { rows: rows.map((r) => r.row), next };
+}
+
+/** `{key, rawCount, points}` for `key=K&buckets=N&minStep=&maxStep=`, or `{error}` for malformed parameters. */
+export function readHistoryM4(store: ServerStore, runId: number, q: Record<string, string | undefined>): HistoryM4Reply | { error: string } {
+  const key = q.key ?? '';
+  if (key === '') return { error: 'key is required' };
+  const buckets = intOrUndefined(q.buckets);
+  const minStep = intOrUndefined(q.minStep);
+  const maxStep = intOrUndefined(q.maxStep);
+  if (buckets === undefined || !(buckets >= 1 && buckets <= MAX_M4_BUCKETS)) return { error: `buckets must be an integer from 1 to ${MAX_M4_BUCKETS}` };
+  if ([minStep, maxStep].some((n) => Number.isNaN(n))) return { error: 'minStep and maxStep must be integers' };
+  const result = store.historyM4(runId, key, { xKey: '_step', minStep, maxStep, buckets });
+  return { key, rawCount: result.rawCount, points: m4Points(result) };
 }
 
 function parseRow(line: string, step: number): Record<string, unknown> {

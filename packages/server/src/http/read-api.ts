@@ -8,6 +8,7 @@
  *   GET  /api/v1/runs/:entity/:project
  *   GET  /api/v1/runs/:entity/:project/:run
  *   GET  /api/v1/runs/:entity/:project/:run/history?keys=a,b&minStep=&maxStep=&limit=
+ *   GET  /api/v1/runs/:entity/:project/:run/history/m4?key=K&buckets=N&minStep=&maxStep=
  *   GET  /api/v1/runs/:entity/:project/:run/events?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/output?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/files/<path>
@@ -20,7 +21,7 @@ import { blobLocation, contentTypeOf } from '../file-paths.js';
 import { memberEntity } from '../graphql/context.js';
 import type { RunRecord } from '../store/server-store.js';
 import { sendError } from './errors.js';
-import { readHistory } from './history-query.js';
+import { readHistory, readHistoryM4 } from './history-query.js';
 import { runDetailJson, runListJson } from './run-json.js';
 import type { ServerServices } from './types.js';
 
@@ -87,6 +88,13 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistory(store, run.id, request.query);
+      return 'error' in result ? sendError(reply, 400, result.error) : result;
+    });
+
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const result = readHistoryM4(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 

@@ -1,7 +1,8 @@
 /**
  * History rows as per-key values: nested objects flatten to dotted keys ("a.b"), except media and
- * other typed values (objects with a `_type`), which stay one JSON leaf. A number goes to the `num`
- * column (±Infinity included); anything else, and NaN, to `json` (SQLite turns a NaN REAL into NULL).
+ * other typed values (objects with a `_type`), which stay one JSON leaf. A number (NaN and
+ * ±Infinity included) is kept as `num`, for the Float64 column of its block; anything else as W&B
+ * JSON text in `json`.
  */
 import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
 
@@ -20,11 +21,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Encodes one leaf for storage. */
 export function encodeLeaf(key: string, value: unknown): FlatValue {
-  if (typeof value === 'number' && !Number.isNaN(value)) return { key, num: value, json: null };
+  if (typeof value === 'number') return { key, num: value, json: null };
   return { key, num: null, json: toWandbJson(value) };
 }
 
-/** Decodes a stored leaf back to its value (NaN and ±Infinity included). */
+/** Decodes a stored leaf back to its value (the number when `num` is set, NaN included). */
 export function decodeLeaf(num: number | null, json: string | null): unknown {
   if (num !== null) return num;
   return json === null ? null : parseWandbJson(json);
@@ -33,16 +34,22 @@ export function decodeLeaf(num: number | null, json: string | null): unknown {
 /** Flattens a parsed history row, leaving out `_step` (it is a column of its own). */
 export function flattenRow(row: Record<string, unknown>): FlatValue[] {
   const out: FlatValue[] = [];
+  forEachLeaf(row, (key, value) => out.push(encodeLeaf(key, value)));
+  return out;
+}
+
+/** Calls `visit` for every flattened leaf of a history row (as flattenRow), allocating no leaf objects. */
+export function forEachLeaf(row: Record<string, unknown>, visit: (key: string, value: unknown) => void): void {
   const walk = (prefix: string, value: Record<string, unknown>, depth: number) => {
-    for (const [name, child] of Object.entries(value)) {
-      const key = prefix === '' ? name : `${prefix}.${name}`;
+    for (const name of Object.keys(value)) {
+      if (depth === 0 && name === '_step') continue;
+      const child = value[name];
+      const key = depth === 0 ? name : `${prefix}.${name}`;
       if (isPlainObject(child) && !('_type' in child) && depth < MAX_DEPTH && Object.keys(child).length > 0) walk(key, child, depth + 1);
-      else out.push(encodeLeaf(key, child));
+      else visit(key, child);
     }
   };
-  const { _step: _ignored, ...rest } = row;
-  walk('', rest, 0);
-  return out;
+  walk('', row, 0);
 }
 
 /** Parses a history line; a line that is not a JSON object yields null. */

@@ -98,19 +98,37 @@ CREATE TABLE run_history_keys (
   PRIMARY KEY (run_id, key_id)
 ) WITHOUT ROWID;
 
--- One value per (line, flattened key). The primary key is the (run, key, step) index: reading one
--- key over a step window (and min/max downsampling per window) is a range scan with num inline.
--- num holds numbers (±Infinity included); json holds everything else, and 'NaN' (SQLite stores a
--- NaN REAL as NULL).
-CREATE TABLE history_values (
-  run_id INTEGER NOT NULL,
-  key_id INTEGER NOT NULL,
-  step INTEGER NOT NULL,
-  line_no INTEGER NOT NULL,
-  num REAL,
-  json TEXT,
-  PRIMARY KEY (run_id, key_id, step, line_no)
-) WITHOUT ROWID;
+-- Per-key history values in columnar blocks (src/store/history-block.ts): block block_no of a
+-- (run, key) holds the key's values on lines [block_no * 1024, block_no * 1024 + 1023] as
+-- little-endian typed arrays, so a file_stream request writes one row per touched (key, block)
+-- instead of one per value, and reading one key over a step window decodes only the blocks whose
+-- [min_step, max_step] overlaps it. A rowid table: rows are kilobytes, too large for a WITHOUT ROWID
+-- b-tree. The small columns come first, so reading headers and summaries never touches the BLOBs'
+-- overflow pages.
+CREATE TABLE history_blocks (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key_id INTEGER NOT NULL REFERENCES history_keys (id),
+  block_no INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  first_line INTEGER NOT NULL,
+  last_line INTEGER NOT NULL,
+  min_step INTEGER NOT NULL,
+  max_step INTEGER NOT NULL,
+  -- 1 when steps never decrease along the block's lines
+  sorted INTEGER NOT NULL,
+  -- M4 summary of the block's numeric values (Float64 × 13, see history-m4.ts)
+  summary BLOB NOT NULL,
+  -- Uint16 line offsets in the block; NULL when the lines are contiguous from first_line
+  lines BLOB,
+  -- Float64 steps; NULL when step = min_step + (line - first_line)
+  steps BLOB,
+  -- Float64 values, NaN/±Infinity native, NaN for non-numeric values; NULL when none is numeric
+  nums BLOB,
+  -- non-numeric values: {"<line offset>": "<W&B JSON>"}; NULL when none
+  extras TEXT,
+  UNIQUE (run_id, key_id, block_no)
+);
 
 CREATE TABLE events_lines (
   run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,

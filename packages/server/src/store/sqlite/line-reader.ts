@@ -1,38 +1,29 @@
 /**
- * Reads history, events and console lines. Selected history keys come from history_values by its
- * (run, key, step) primary key, never by parsing whole rows; a requested key that names a nested
- * object ("acc" for "acc.train") gathers its dotted sub-keys back into an object.
+ * Reads history, events and console lines. Selected history keys come from the key's blocks in
+ * history_blocks (only those overlapping the step window are decoded), never by parsing whole rows;
+ * a requested key that names a nested object ("acc" for "acc.train") gathers its dotted sub-keys
+ * back into an object.
  */
 import type Database from 'better-sqlite3';
-import { decodeLeaf, setDotted } from '../history-values.js';
+import type { M4Query, M4Result } from '../history-m4.js';
+import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
-
-interface ValueRow {
-  step: number;
-  line_no: number;
-  num: number | null;
-  json: string | null;
-}
-
-/** One key's values over a step window: a range of history_values' (run, key, step) primary key. */
-export const KEY_VALUES_SQL = 'SELECT step, line_no, num, json FROM history_values WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ? ORDER BY step, line_no LIMIT ?';
-
-/** Steps are SQLite integers: these bounds stand for "no bound". */
-const MIN_STEP = Number.MIN_SAFE_INTEGER;
-const MAX_STEP = Number.MAX_SAFE_INTEGER;
+import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
 
 /** The line-reading part of the SQLite store. */
 export class LineReader {
   private readonly statements;
+  private readonly blocks: HistoryBlocks;
 
   constructor(db: Database.Database) {
+    this.blocks = new HistoryBlocks(db);
     this.statements = {
+      keyId: db.prepare<[number, string], { id: number }>('SELECT k.id FROM run_history_keys r JOIN history_keys k ON k.id = r.key_id WHERE r.run_id = ? AND k.name = ?'),
       keys: db.prepare<[number], { name: string }>('SELECT k.name FROM run_history_keys r JOIN history_keys k ON k.id = r.key_id WHERE r.run_id = ? ORDER BY k.name'),
       keyIds: db.prepare<[number, string, string, string], { id: number; name: string }>(
         // The exact key, or its dotted sub-keys: name > 'a.' AND name < 'a/' ('/' follows '.').
         'SELECT k.id, k.name FROM run_history_keys r JOIN history_keys k ON k.id = r.key_id WHERE r.run_id = ? AND (k.name = ? OR (k.name > ? AND k.name < ?))',
       ),
-      values: db.prepare<[number, number, number, number, number], ValueRow>(KEY_VALUES_SQL),
       lines: db.prepare<[number, number, number, number], { step: number; line_no: number; line: string }>(
         'SELECT step, line_no, line FROM history_lines WHERE run_id = ? AND step BETWEEN ? AND ? ORDER BY step, line_no LIMIT ?',
       ),
@@ -50,22 +41,24 @@ export class LineReader {
   }
 
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery): HistoryRow[] {
-    const rows = new Map<number, HistoryRow>();
     const min = query.minStep ?? MIN_STEP;
     const max = query.maxStep ?? MAX_STEP;
+    const parts: { path: string[]; series: KeySeries }[] = [];
     for (const requested of keys) {
       for (const { id, name } of this.statements.keyIds.all(runId, requested, `${requested}.`, `${requested}/`)) {
         const path = name === requested ? [requested] : [requested, ...name.slice(requested.length + 1).split('.')];
         // Each key's first `limit` values suffice: a row among the first `limit` rows overall is
         // among the first `limit` rows of every key it has.
-        for (const value of this.statements.values.iterate(runId, id, min, max, query.limit)) {
-          let row = rows.get(value.line_no);
-          if (!row) rows.set(value.line_no, (row = { step: value.step, lineNo: value.line_no, values: {} }));
-          setDotted(row.values, path, decodeLeaf(value.num, value.json));
-        }
+        parts.push({ path, series: this.blocks.series(runId, id, min, max, query.limit) });
       }
     }
-    return [...rows.values()].sort((a, b) => a.step - b.step || a.lineNo - b.lineNo).slice(0, query.limit);
+    return mergeSeries(parts, query.limit);
+  }
+
+  /** M4 buckets of one flattened key (exact name); no buckets for a key the run does not have. */
+  historyM4(runId: number, key: string, query: M4Query): M4Result {
+    const keyId = this.statements.keyId.get(runId, key)?.id;
+    return keyId === undefined ? { rawCount: 0, range: null, buckets: [] } : this.blocks.m4(runId, keyId, query);
   }
 
   historyLines(runId: number, query: HistoryQuery): { step: number; lineNo: number; line: string }[] {
@@ -87,4 +80,40 @@ export class LineReader {
   outputLines(runId: number, from: number, limit: number): OutputLine[] {
     return this.statements.output.all(runId, from, limit).map((r) => ({ lineNo: r.line_no, stream: r.stream, timestamp: r.timestamp, text: r.text }));
   }
+}
+
+/**
+ * Rows from per-key series, each in (step, line) order: a k-way merge that gathers the values of one
+ * line into one row (a line has one step, so its values are at the heads of their series together).
+ */
+function mergeSeries(parts: readonly { path: string[]; series: KeySeries }[], limit: number): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  const pos = parts.map(() => 0);
+  while (rows.length < limit) {
+    let step = 0;
+    let lineNo = -1;
+    for (let j = 0; j < parts.length; j += 1) {
+      const { series } = parts[j]!;
+      const i = pos[j]!;
+      if (i >= series.length) continue;
+      const s = series.steps[i]!;
+      const l = series.lines[i]!;
+      if (lineNo < 0 || s < step || (s === step && l < lineNo)) {
+        step = s;
+        lineNo = l;
+      }
+    }
+    if (lineNo < 0) break;
+    const values: Record<string, unknown> = {};
+    for (let j = 0; j < parts.length; j += 1) {
+      const { path, series } = parts[j]!;
+      const i = pos[j]!;
+      if (i >= series.length || series.lines[i] !== lineNo) continue;
+      if (path.length === 1) values[path[0]!] = seriesValue(series, i);
+      else setDotted(values, path, seriesValue(series, i));
+      pos[j] = i + 1;
+    }
+    rows.push({ step, lineNo, values });
+  }
+  return rows;
 }

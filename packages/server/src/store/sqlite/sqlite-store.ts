@@ -1,6 +1,7 @@
 /** The SQLite implementation of ServerStore: one writer connection, statements prepared once. */
 import type Database from 'better-sqlite3';
-import type { EntityRef, FileStreamUpdate, HistoryQuery, RunPath, RunRecord, ServerStore, UpsertRunInput } from '../server-store.js';
+import { assertLittleEndian } from '../history-block.js';
+import type { EntityRef, FileStreamUpdate, HistoryQuery, M4Query, RunPath, RunRecord, ServerStore, UpsertRunInput } from '../server-store.js';
 import { Accounts } from './accounts.js';
 import { Files } from './files.js';
 import { LineReader } from './line-reader.js';
@@ -23,6 +24,7 @@ export class SqliteServerStore implements ServerStore {
   }
 
   constructor(readonly db: Database.Database) {
+    assertLittleEndian();
     this.accounts = new Accounts(db);
     this.runs = new Runs(db);
     this.writer = new LineWriter(db);
@@ -110,6 +112,11 @@ export class SqliteServerStore implements ServerStore {
 
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery) {
     return this.reader.historyByKeys(runId, keys, query);
+  }
+
+  historyM4(runId: number, key: string, query: M4Query) {
+    if (!Number.isSafeInteger(query.buckets) || query.buckets < 1) throw new RangeError(`buckets must be a positive integer, not ${query.buckets}`);
+    return this.reader.historyM4(runId, key, query);
   }
 
   historyLines(runId: number, query: HistoryQuery) {

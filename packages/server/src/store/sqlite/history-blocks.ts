@@ -1,0 +1,248 @@
+/**
+ * The history_blocks table: writes edits block by block (read-modify-write, inside the caller's
+ * transaction) and reads one key over a step window, either as values or as M4 buckets. Reads scan
+ * the key's block headers (small columns, no BLOB pages), then fetch and decode only the blocks
+ * whose step range overlaps the window, runs of them with one statement; M4 merges the stored
+ * summary of a block that falls inside one bucket instead. Steps are non-decreasing in practice;
+ * nothing here relies on it: the step filter applies to every value, and values are sorted by
+ * (step, line) unless they came sorted.
+ */
+import type Database from 'better-sqlite3';
+import { parseWandbJson } from '@wandb-daemon/protocol';
+import { applyEdits, BLOCK_LINES, decodeBlock, decodeSummary, encodeBlock, newScratch, type BlockEdits, type BlockRow } from '../history-block.js';
+import { M4Accumulator, type M4Query, type M4Result } from '../history-m4.js';
+
+/** A block's header: what a read needs to decide whether to decode it. */
+interface BlockHeader {
+  block_no: number;
+  min_step: number;
+  max_step: number;
+  sorted: number;
+  summary: Buffer;
+}
+
+/** Edits of one request: key id → block number → edits in line order. */
+export type KeyEdits = Map<number, Map<number, BlockEdits>>;
+
+/** One key's values in (step, line) order, columnar: value i is nums[i] unless extras has i. */
+export interface KeySeries {
+  length: number;
+  steps: Float64Array;
+  lines: Float64Array;
+  nums: Float64Array;
+  /** Index → W&B JSON of a non-numeric value. */
+  extras: Map<number, string>;
+}
+
+/** Value `i` of a series. */
+export function seriesValue(series: KeySeries, i: number): unknown {
+  const json = series.extras.size > 0 ? series.extras.get(i) : undefined;
+  return json === undefined ? series.nums[i] : parseWandbJson(json);
+}
+
+/** The blocks of one key whose steps may overlap [min, max]: a search of the (run, key, block) index. */
+export const KEY_BLOCKS_SQL = 'SELECT block_no, min_step, max_step, sorted, summary FROM history_blocks WHERE run_id = ? AND key_id = ? AND max_step >= ? AND min_step <= ? ORDER BY block_no';
+
+/** Steps are SQLite integers: these bounds stand for "no bound". */
+export const MIN_STEP = Number.MIN_SAFE_INTEGER;
+export const MAX_STEP = Number.MAX_SAFE_INTEGER;
+
+const BLOCK_COLUMNS = 'n, first_line, last_line, min_step, max_step, sorted, summary, lines, steps, nums, extras';
+
+/** A run of one key's blocks, BLOBs included: a range of the (run, key, block) index. */
+export const KEY_BLOCK_RANGE_SQL = `SELECT block_no, ${BLOCK_COLUMNS} FROM history_blocks WHERE run_id = ? AND key_id = ? AND block_no BETWEEN ? AND ? AND max_step >= ? AND min_step <= ? ORDER BY block_no`;
+
+/** Reads and writes history_blocks. */
+export class HistoryBlocks {
+  private readonly statements;
+  /** Decode target of reads (synchronous: one block at a time). */
+  private readonly scratch = newScratch();
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      block: db.prepare<[number, number, number], BlockRow>(`SELECT ${BLOCK_COLUMNS} FROM history_blocks WHERE run_id = ? AND key_id = ? AND block_no = ?`),
+      // One statement for a run of blocks: far cheaper than a lookup per block.
+      blocks: db.prepare<[number, number, number, number, number, number], BlockRow & { block_no: number }>(KEY_BLOCK_RANGE_SQL),
+      headers: db.prepare<[number, number, number, number], BlockHeader>(KEY_BLOCKS_SQL),
+      upsert: db.prepare<[number, number, number, number, number, number, number, number, number, Buffer, Buffer | null, Buffer | null, Buffer | null, string | null]>(
+        `INSERT INTO history_blocks (run_id, key_id, block_no, ${BLOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, key_id, block_no) DO UPDATE SET n = excluded.n, first_line = excluded.first_line, last_line = excluded.last_line,
+           min_step = excluded.min_step, max_step = excluded.max_step, sorted = excluded.sorted, summary = excluded.summary,
+           lines = excluded.lines, steps = excluded.steps, nums = excluded.nums, extras = excluded.extras`,
+      ),
+      remove: db.prepare<[number, number, number]>('DELETE FROM history_blocks WHERE run_id = ? AND key_id = ? AND block_no = ?'),
+    };
+  }
+
+  /** Applies one request's edits: one read and one write per touched (key, block). */
+  write(runId: number, edits: KeyEdits): void {
+    for (const [keyId, blocks] of edits) {
+      for (const [blockNo, blockEdits] of blocks) {
+        const row = this.statements.block.get(runId, keyId, blockNo);
+        const block = applyEdits(row ? decodeBlock(row, blockNo) : null, blockNo, blockEdits);
+        if (block === null) {
+          if (row) this.statements.remove.run(runId, keyId, blockNo);
+          continue;
+        }
+        const r = encodeBlock(block, blockNo);
+        this.statements.upsert.run(runId, keyId, blockNo, r.n, r.first_line, r.last_line, r.min_step, r.max_step, r.sorted, r.summary, r.lines, r.steps, r.nums, r.extras);
+      }
+    }
+  }
+
+  /** The first `limit` values of a key with min <= step <= max, in (step, line) order. */
+  series(runId: number, keyId: number, min: number, max: number, limit: number): KeySeries {
+    const out = new SeriesBuilder(limit);
+    if (limit <= 0) return out.finish();
+    // Enough values already, and none in the block can sort before the last one kept.
+    const skip = (h: { min_step: number }) => out.full() && h.min_step >= out.cutoff();
+    const headers = this.statements.headers.all(runId, keyId, min, max);
+    // Batches of blocks fetched with one statement, growing: a short read fetches few blocks.
+    for (let from = 0, size = 4; from < headers.length; from += size, size = Math.min(size * 2, 256)) {
+      while (from < headers.length && skip(headers[from]!)) from += 1;
+      if (from >= headers.length) break;
+      const to = Math.min(from + size, headers.length);
+      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, min, max)) {
+        if (skip(row)) continue;
+        const { lines, steps, nums, extras } = decodeBlock(row, row.block_no, this.scratch);
+        const base = row.block_no * BLOCK_LINES;
+        for (let i = 0; i < lines.length; i += 1) {
+          const step = steps[i]!;
+          if (step >= min && step <= max) out.push(step, lines[i]!, nums[i]!, extras === null ? undefined : extras.get(lines[i]! - base));
+        }
+      }
+    }
+    return out.finish();
+  }
+
+  /** M4 buckets of a key's numeric values (history-m4.ts); blocks inside one bucket merge their summary. */
+  m4(runId: number, keyId: number, query: M4Query): M4Result {
+    const min = query.minStep ?? MIN_STEP;
+    const max = query.maxStep ?? MAX_STEP;
+    const headers = this.statements.headers.all(runId, keyId, min, max);
+    if (headers.length === 0) return { rawCount: 0, range: null, buckets: [] };
+    let lo = query.minStep ?? MAX_STEP;
+    let hi = query.maxStep ?? MIN_STEP;
+    for (const h of headers) {
+      if (query.minStep === undefined) lo = Math.min(lo, h.min_step);
+      if (query.maxStep === undefined) hi = Math.max(hi, h.max_step);
+    }
+    if (lo > hi) return { rawCount: 0, range: null, buckets: [] };
+    const acc = new M4Accumulator(lo, hi, query.buckets);
+    const decode = headers.map((h) => {
+      const inside = h.min_step >= lo && h.max_step <= hi && acc.bucketOf(h.min_step) === acc.bucketOf(h.max_step);
+      if (inside) acc.merge(acc.bucketOf(h.min_step), decodeSummary(h.summary));
+      return !inside;
+    });
+    // Runs of consecutive blocks to decode, each fetched with one statement.
+    let from = 0;
+    while (from < headers.length) {
+      if (!decode[from]) {
+        from += 1;
+        continue;
+      }
+      let to = from + 1;
+      while (to < headers.length && decode[to]) to += 1;
+      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, min, max)) this.addToM4(acc, row);
+      from = to;
+    }
+    return acc.result();
+  }
+
+  /** Adds a block's numeric values in [acc.lo, acc.hi] to an M4 accumulator. */
+  private addToM4(acc: M4Accumulator, row: BlockRow & { block_no: number }): void {
+    const { lo, hi } = acc;
+    const { lines, steps, nums, extras } = decodeBlock(row, row.block_no, this.scratch);
+    if (row.sorted === 1 && extras === null) {
+      // Steps in line order: the points in [lo, hi] are one run of indexes.
+      let from = 0;
+      let to = lines.length;
+      while (from < to && steps[from]! < lo) from += 1;
+      while (to > from && steps[to - 1]! > hi) to -= 1;
+      acc.addSorted(steps, nums, lines, from, to);
+      return;
+    }
+    const base = row.block_no * BLOCK_LINES;
+    for (let i = 0; i < lines.length; i += 1) {
+      const step = steps[i]!;
+      if (step >= lo && step <= hi && (extras === null || !extras.has(lines[i]! - base))) acc.add(step, nums[i]!, lines[i]!);
+    }
+  }
+}
+
+/** Collects values into growing typed arrays, keeping only the first `limit` by (step, line). */
+class SeriesBuilder {
+  private steps: Float64Array;
+  private lines: Float64Array;
+  private nums: Float64Array;
+  private extras = new Map<number, string>();
+  private length = 0;
+  /** True while values arrived in (step, line) order: no sort needed. */
+  private inOrder = true;
+
+  constructor(private readonly limit: number) {
+    const capacity = Math.max(1, Math.min(limit, BLOCK_LINES * 4));
+    this.steps = new Float64Array(capacity);
+    this.lines = new Float64Array(capacity);
+    this.nums = new Float64Array(capacity);
+  }
+
+  push(step: number, line: number, num: number, json: string | undefined): void {
+    const n = this.length;
+    if (n === this.steps.length) this.grow();
+    if (n > 0 && (step < this.steps[n - 1]! || (step === this.steps[n - 1]! && line < this.lines[n - 1]!))) this.inOrder = false;
+    this.steps[n] = step;
+    this.lines[n] = line;
+    this.nums[n] = num;
+    if (json !== undefined) this.extras.set(n, json);
+    this.length = n + 1;
+  }
+
+  full(): boolean {
+    if (this.length >= this.limit) this.normalize();
+    return this.length >= this.limit;
+  }
+
+  /** The step of the last value kept (call when full). */
+  cutoff(): number {
+    return this.steps[this.limit - 1]!;
+  }
+
+  finish(): KeySeries {
+    this.normalize();
+    const n = this.length;
+    return { length: n, steps: this.steps.subarray(0, n), lines: this.lines.subarray(0, n), nums: this.nums.subarray(0, n), extras: this.extras };
+  }
+
+  private grow(): void {
+    const resize = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.steps = resize(this.steps);
+    this.lines = resize(this.lines);
+    this.nums = resize(this.nums);
+  }
+
+  /** Sorts (when needed) and drops values beyond the limit. */
+  private normalize(): void {
+    if (!this.inOrder) {
+      const { steps, lines, nums, extras } = this;
+      const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => steps[a]! - steps[b]! || lines[a]! - lines[b]!);
+      this.steps = Float64Array.from(order, (i) => steps[i]!);
+      this.lines = Float64Array.from(order, (i) => lines[i]!);
+      this.nums = Float64Array.from(order, (i) => nums[i]!);
+      this.extras = new Map();
+      order.forEach((from, to) => {
+        const json = extras.get(from);
+        if (json !== undefined) this.extras.set(to, json);
+      });
+      this.inOrder = true;
+    }
+    if (this.length > this.limit) {
+      this.length = this.limit;
+      for (const i of this.extras.keys()) if (i >= this.limit) this.extras.delete(i);
+    }
+  }
+}

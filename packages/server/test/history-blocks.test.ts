@@ -1,0 +1,256 @@
+/**
+ * Columnar history blocks and M4: the codec round-trips, and the store answers per-key reads and M4
+ * exactly as brute force over the raw lines does, through resends, rewrites, gaps, out-of-order
+ * steps, NaN/±Infinity and non-numeric values, across many blocks.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { toWandbJson } from '@wandb-daemon/protocol';
+import { applyEdits, BLOCK_LINES, BlockEdits, decodeBlock, encodeBlock } from '../src/store/history-block.js';
+import { M4Accumulator, m4Points, type M4Bucket, type M4Point, type M4Result } from '../src/store/history-m4.js';
+import { flattenRow, parseHistoryLine, stepOf } from '../src/store/history-values.js';
+import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'wandb-server-blocks-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+const freshStore = () => SqliteServerStore.open(join(root, `b${(counter += 1)}.sqlite`));
+
+/** A seeded PRNG (mulberry32): the same cases every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface RawValue {
+  step: number;
+  line: number;
+  value: unknown;
+}
+
+/** Every stored value of `key`, from the raw lines (the model the store must agree with). */
+function rawValues(lines: Map<number, string>, key: string): RawValue[] {
+  const out: RawValue[] = [];
+  for (const [lineNo, text] of lines) {
+    const row = parseHistoryLine(text);
+    const leaf = row && flattenRow(row).find((v) => v.key === key);
+    if (leaf) out.push({ step: stepOf(row, lineNo), line: lineNo, value: leaf.num ?? JSON.parse(leaf.json!) });
+  }
+  return out.sort((a, b) => a.step - b.step || a.line - b.line);
+}
+
+/** M4 by brute force: sort, cut into buckets, pick first/last and the earliest min/max. */
+function bruteM4(values: RawValue[], buckets: number, minStep?: number, maxStep?: number): M4Result {
+  if (values.length === 0) return { rawCount: 0, range: null, buckets: [] };
+  const lo = minStep ?? Math.min(...values.map((v) => v.step));
+  const hi = maxStep ?? Math.max(...values.map((v) => v.step));
+  const points = values.filter((v) => typeof v.value === 'number' && v.step >= lo && v.step <= hi);
+  if (points.length === 0) return { rawCount: 0, range: null, buckets: [] };
+  const byBucket = new Map<number, M4Point[]>();
+  for (const v of points) {
+    const b = Math.floor(((v.step - lo) * buckets) / (hi - lo + 1));
+    if (!byBucket.has(b)) byBucket.set(b, []);
+    byBucket.get(b)!.push({ x: v.step, y: v.value as number, line: v.line });
+  }
+  const out: M4Bucket[] = [...byBucket.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, ps]) => {
+      const valid = ps.filter((p) => !Number.isNaN(p.y));
+      const min = valid.reduce<M4Point | null>((m, p) => (m === null || p.y < m.y ? p : m), null);
+      const max = valid.reduce<M4Point | null>((m, p) => (m === null || p.y > m.y ? p : m), null);
+      return { index, count: ps.length, first: ps[0]!, last: ps[ps.length - 1]!, min, max };
+    });
+  return { rawCount: points.length, range: { lo, hi }, buckets: out };
+}
+
+/**
+ * A history line: increasing steps, except in blocks 1 and 3 of every 4 where some are out of order
+ * or missing; odd values (NaN, ±Infinity) now and then, and strings in blocks 2 and 3 of every 4.
+ */
+function makeLine(random: () => number, lineNo: number, version: number): string {
+  const row: Record<string, unknown> = {};
+  const region = Math.floor(lineNo / BLOCK_LINES) % 4;
+  const r = random();
+  if (region % 2 === 0 || r < 0.9) row._step = lineNo * 2;
+  else if (r < 0.95) row._step = Math.floor(random() * 24_000);
+  const pick = random();
+  row.loss = pick < 0.05 ? Number.NaN : pick < 0.07 ? Infinity : pick < 0.08 ? -Infinity : pick < 0.1 && region >= 2 ? 'diverged' : Math.round(random() * 1000) / 10 + version;
+  if (random() < 0.7) row.acc = { train: Math.round(random() * 100) };
+  if (random() < 0.1) row.img = { _type: 'image-file', path: `media/images/img_${lineNo}.png` };
+  return toWandbJson(row);
+}
+
+/** Streams a random history into a run (appends, resends, rewrites, gaps); returns the final lines. */
+function streamHistory(store: SqliteServerStore, runId: number, seed: number, total: number): { lines: Map<number, string>; rewritten: number } {
+  const random = rng(seed);
+  const lines = new Map<number, string>();
+  let next = 0;
+  let version = 0;
+  let rewritten = 0;
+  const send = (offset: number, content: string[]) => {
+    store.applyFileStream(runId, { history: { offset, content } }, 1);
+    content.forEach((line, k) => {
+      const old = lines.get(offset + k);
+      if (old !== undefined && old !== line) rewritten += 1;
+      lines.set(offset + k, line);
+    });
+  };
+  while (next < total) {
+    const r = random();
+    if (r < 0.6 || next === 0) {
+      const n = 1 + Math.floor(random() * 700);
+      send(next, Array.from({ length: n }, (_, k) => makeLine(random, next + k, 0)));
+      next += n;
+    } else if (r < 0.7) {
+      const from = Math.floor(random() * next);
+      send(from, Array.from({ length: Math.min(50, next - from) }, (_, k) => lines.get(from + k) ?? makeLine(random, from + k, 0)));
+    } else if (r < 0.9) {
+      const from = Math.floor(random() * next);
+      version += 1;
+      send(from, Array.from({ length: Math.min(1 + Math.floor(random() * 300), next - from) }, (_, k) => makeLine(random, from + k, version)));
+    } else {
+      next += 1 + Math.floor(random() * BLOCK_LINES * 1.5);
+    }
+  }
+  return { lines, rewritten };
+}
+
+describe('history block codec', () => {
+  it('round-trips dense, sparse and non-consecutive blocks with NaN, ±Infinity and extras', () => {
+    const blockNo = 3;
+    const base = blockNo * BLOCK_LINES;
+    const edits = new BlockEdits();
+    edits.push(base + 0, 10, 1.5);
+    edits.push(base + 1, 11, Number.NaN);
+    edits.push(base + 2, 12, Infinity);
+    edits.push(base + 3, 13, '"text"');
+    const dense = applyEdits(null, blockNo, edits)!;
+    const denseRow = encodeBlock(dense, blockNo);
+    assert.equal(denseRow.lines, null, 'contiguous lines need no offsets');
+    assert.equal(denseRow.steps, null, 'consecutive steps need no column');
+    assert.deepEqual([denseRow.min_step, denseRow.max_step, denseRow.sorted, denseRow.n], [10, 13, 1, 4]);
+    const back = decodeBlock(denseRow, blockNo);
+    assert.deepEqual([...back.lines], [base, base + 1, base + 2, base + 3]);
+    assert.deepEqual([...back.steps], [10, 11, 12, 13]);
+    assert.deepEqual([...back.nums].slice(0, 3), [1.5, Number.NaN, Infinity]);
+    assert.deepEqual([...back.extras!], [[3, '"text"']]);
+
+    const more = new BlockEdits();
+    more.push(base + 1, 11, null);
+    more.push(base + 900, 5, -Infinity);
+    more.push(base + 3, 13, 7);
+    const sparse = applyEdits(back, blockNo, more)!;
+    const sparseRow = encodeBlock(sparse, blockNo);
+    assert.notEqual(sparseRow.lines, null);
+    assert.notEqual(sparseRow.steps, null);
+    assert.deepEqual([sparseRow.min_step, sparseRow.max_step, sparseRow.sorted, sparseRow.extras], [5, 13, 0, null]);
+    const again = decodeBlock(sparseRow, blockNo);
+    assert.deepEqual([...again.lines], [base, base + 2, base + 3, base + 900]);
+    assert.deepEqual([...again.steps], [10, 12, 13, 5]);
+    assert.deepEqual([...again.nums], [1.5, Infinity, 7, -Infinity]);
+
+    const clear = new BlockEdits();
+    for (const line of again.lines) clear.push(line, 0, null);
+    assert.equal(applyEdits(again, blockNo, clear), null);
+  });
+});
+
+describe('M4 accumulator', () => {
+  it('addSorted over ordered points equals add() point by point', () => {
+    const random = rng(7);
+    const n = 5000;
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    const lines = Float64Array.from({ length: n }, (_, i) => i);
+    for (let i = 1; i < n; i += 1) xs[i] = xs[i - 1]! + (random() < 0.2 ? 0 : Math.floor(random() * 3));
+    for (let i = 0; i < n; i += 1) ys[i] = random() < 0.1 ? Number.NaN : Math.floor(random() * 20) - 10;
+    for (const buckets of [1, 3, 50, 999, 20_000]) {
+      const one = new M4Accumulator(xs[0]!, xs[n - 1]!, buckets);
+      const runs = new M4Accumulator(xs[0]!, xs[n - 1]!, buckets);
+      for (let i = 0; i < n; i += 1) one.add(xs[i]!, ys[i]!, lines[i]!);
+      for (let i = 0; i < n; i += 700) runs.addSorted(xs, ys, lines, i, Math.min(n, i + 700));
+      assert.deepStrictEqual(runs.result(), one.result(), `buckets ${buckets}`);
+    }
+  });
+});
+
+describe('per-key reads and M4 against brute force', () => {
+  const store = freshStore();
+  after(() => store.close());
+  const viewer = store.createUser('u');
+  const run = store.ensureRun(viewer.defaultEntity, 'p', 'r');
+  const { lines, rewritten } = streamHistory(store, run.id, 42, 12_000);
+  const keys = ['loss', 'acc.train', 'img'];
+
+  it('the case is hard enough: rewrites, gaps, out-of-order steps, many blocks', () => {
+    const blocks = store.db
+      .prepare("SELECT b.block_no, b.sorted, b.lines IS NOT NULL AS sparse, b.extras IS NOT NULL AS mixed FROM history_blocks b JOIN history_keys k ON k.id = b.key_id WHERE b.run_id = ? AND k.name = 'loss'")
+      .all(run.id) as { block_no: number; sorted: number; sparse: number; mixed: number }[];
+    assert.ok(rewritten > 100, `rewritten ${rewritten}`);
+    assert.ok(blocks.length >= 8);
+    for (const [sorted, mixed] of [[0, 0], [1, 0], [0, 1], [1, 1]]) assert.ok(blocks.some((b) => b.sorted === sorted && b.mixed === mixed), `a block sorted=${sorted} mixed=${mixed}`);
+    assert.ok(blocks.some((b) => b.sparse === 1));
+    const loss = rawValues(lines, 'loss');
+    assert.ok(loss.slice(0, 100).some((v) => v.line >= BLOCK_LINES), 'a later block holds some of the first 100 steps');
+  });
+
+  it('the raw lines are stored as sent', () => {
+    const stored = store.historyLines(run.id, { limit: 1_000_000 });
+    assert.equal(stored.length, lines.size);
+    for (const { lineNo, line } of stored) assert.equal(line, lines.get(lineNo));
+  });
+
+  it('historyByKeys returns the values brute force finds, in (step, line) order, windowed and limited', () => {
+    const windows: [number | undefined, number | undefined, number][] = [
+      [undefined, undefined, 1_000_000],
+      [undefined, undefined, 100],
+      [1000, 3000, 1_000_000],
+      [1000, 3000, 37],
+      [2500, 2500, 10],
+      [7000, 9000, 10],
+      [30_000, 40_000, 10],
+    ];
+    for (const key of keys) {
+      const all = rawValues(lines, key);
+      for (const [minStep, maxStep, limit] of windows) {
+        const expected = all.filter((v) => v.step >= (minStep ?? -Infinity) && v.step <= (maxStep ?? Infinity)).slice(0, limit);
+        const actual = store.historyByKeys(run.id, [key], { minStep, maxStep, limit }).map((r) => ({ step: r.step, line: r.lineNo, value: r.values[key] }));
+        assert.deepStrictEqual(actual, expected, `${key} [${minStep}, ${maxStep}] limit ${limit}`);
+      }
+    }
+  });
+
+  it('historyM4 returns the points brute force M4 finds (NaN counted, not min/max), for any bucket count and window', () => {
+    for (const key of keys) {
+      const all = rawValues(lines, key);
+      for (const buckets of [1, 2, 7, 100, 1000, 20_000]) {
+        for (const [minStep, maxStep] of [[undefined, undefined], [1500, 4500], [0, 0], [4000, 3000], [undefined, 2000], [3000, undefined], [20_000, undefined], [50_000, undefined], [1, 23_999]] as const) {
+          const expected = bruteM4(all, buckets, minStep, maxStep);
+          const actual = store.historyM4(run.id, key, { buckets, minStep, maxStep });
+          assert.deepStrictEqual(actual, expected, `${key} buckets ${buckets} [${minStep}, ${maxStep}]`);
+          assert.deepStrictEqual(m4Points(actual), m4Points(expected));
+        }
+      }
+    }
+    assert.ok(rawValues(lines, 'loss').some((v) => Number.isNaN(v.value)), 'the history has NaN values');
+    assert.deepEqual(store.historyM4(run.id, 'nope', { buckets: 10 }), { rawCount: 0, range: null, buckets: [] });
+    assert.throws(() => store.historyM4(run.id, 'loss', { buckets: 0 }), RangeError);
+  });
+
+  it('m4Points lists each bucket once per distinct point, in (x, line) order', () => {
+    const result = bruteM4(
+      [0, 1, 2, 3].map((i) => ({ step: i, line: i, value: [5, Number.NaN, 1, 5][i] })),
+      1,
+    );
+    assert.deepStrictEqual(m4Points(result), [[0, 5], [2, 1], [3, 5]]);
+  });
+});
