@@ -17,6 +17,8 @@ import type { DaemonPaths } from './lifecycle/paths.js';
 import { ensurePrivateDir } from './lifecycle/private-fs.js';
 import { isProcessAlive } from './lifecycle/process-alive.js';
 import type { Logger } from './log.js';
+import { statsIntervalMs } from './stats/stats-settings.js';
+import { SystemSampler } from './stats/system-sampler.js';
 import { createCountQuery } from './status.js';
 import { openDatabase } from './store/open-database.js';
 import { RecordWriter } from './store/record-writer.js';
@@ -47,11 +49,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const startedAt = new Date();
   const idleMs = idleTimeoutMs(); // configuration errors surface before anything is opened
   const settings = syncSettings();
+  const statsMs = statsIntervalMs();
   if (paths.socketDir) ensurePrivateDir(paths.socketDir);
   const db = openDatabase(paths.database);
   const runs = new RunStore(db);
   const registry = new RunRegistry();
   const queue = new CommitQueue(db, runs, new RecordWriter(db), registry, log);
+  const sampler = new SystemSampler({ registry, runs, queue, log }, statsMs);
   const counts = createCountQuery(db);
   const syncer = new Syncer(db, log, settings);
   let http: HttpApi | null = null;
@@ -78,6 +82,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   try {
     await sockets.listen();
     crashOrphans(runs, registry, log, () => stopping !== null);
+    sampler.start();
     syncer.start();
     http = await startHttpApi({ paths, db, queue, log, status, port: options.httpPort ?? Number(process.env.WANDB_DAEMON_HTTP_PORT ?? 0) });
     writeDiscovery(paths.discovery, {
@@ -93,6 +98,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   } catch (error) {
     // An embedded daemon's host outlives a failed start: leave nothing listening or open.
     stopping = Promise.resolve();
+    sampler.stop();
     await syncer.stop();
     await http?.close();
     await sockets.close();
@@ -106,6 +112,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     stopping ??= (async () => {
       log.info({ reason }, 'daemon stopping');
       idle.stop();
+      sampler.stop();
       removeDiscovery(paths.discovery, process.pid);
       await sockets.close();
       queue.flush();

@@ -6,8 +6,12 @@ import type { FakeWandbServer } from './fake-wandb-server.js';
 /** A key in the format W&B clients accept (prefix, dash, 40 alphanumerics). */
 export const API_KEY = `local-${'k3y'.repeat(13)}x`;
 
-/** Sync timings shrunk for tests (the defaults are seconds). */
+/**
+ * Sync timings shrunk for tests (the defaults are seconds). System metrics sampling is off: these tests
+ * count the events lines they send (test/system-metrics.test.ts covers the sampler).
+ */
 export const FAST_SYNC_ENV: NodeJS.ProcessEnv = {
+  WANDB_DAEMON_STATS_INTERVAL: '0',
   WANDB_DAEMON_SYNC_BACKOFF_MIN_MS: '50',
   WANDB_DAEMON_SYNC_BACKOFF_MAX_MS: '300',
   WANDB_DAEMON_SYNC_INTERVAL_MS: '100',

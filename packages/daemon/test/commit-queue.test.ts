@@ -1,7 +1,8 @@
 /**
  * The group commit's failure path: a transaction that throws rolls back the whole batch, nothing of
  * it is acknowledged, senders hear STORE_FAILED, memory matches the disk again, and the next batch
- * (the client's replay) is stored exactly once.
+ * (the client's replay) is stored exactly once. And the daemon's own system metrics samples: counted
+ * with the run's lines, never stored for a run that ended earlier in the same batch.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -86,6 +87,40 @@ describe('CommitQueue when a commit fails', () => {
     assert.deepEqual(seen.replies, [{ run: pk, state: 'finished', exitCode: 0, lastSeq: 5, rows: 4 }]);
     const steps = db.prepare('SELECT step FROM history WHERE run_pk = ? ORDER BY line_no').all(pk).map((r) => (r as { step: number }).step);
     assert.deepEqual(steps, [0, 1, 2, 3]);
+    db.close();
+  });
+});
+
+describe('CommitQueue with system metrics samples', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wdt-queue-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stores a sample as an events line counted in the run, and drops one queued behind the run\'s finish', () => {
+    const db = openDatabase(join(dir, 'store.sqlite'));
+    const runs = new RunStore(db);
+    const registry = new RunRegistry();
+    const queue = new CommitQueue(db, runs, new RecordWriter(db), registry, createLogger(join(dir, 'daemon.log')));
+    const { conn, seen } = fakeConnection();
+    const pk = runs.create({ ...info, runId: 'sampled', startTime: 100 });
+    registry.attach(runs.load(pk), conn);
+    const sample = (ts: number) => ({ kind: 'samples' as const, samples: [{ run: pk, ts, metrics: { cpu: 12.5 } }] });
+
+    queue.push(sample(102.5));
+    queue.flush();
+    assert.equal(runs.get(pk)!.event_lines, 1);
+    assert.equal(registry.get(pk)!.active.lastSeq, 0, 'a sample has no seq');
+
+    queue.push({ kind: 'finish', conn, request: { t: 'finish', id: 1, run: pk, seq: 1, exitCode: 0 } });
+    queue.push(sample(103));
+    queue.flush();
+    assert.equal(seen.replies.length, 1);
+    assert.equal(registry.get(pk), undefined);
+    const lines = db.prepare('SELECT line FROM events WHERE run_pk = ? ORDER BY line_no').all(pk).map((r) => (r as { line: string }).line);
+    assert.deepEqual(lines, ['{"_wandb":true,"_timestamp":102.5,"_runtime":2.5,"system.cpu":12.5}']);
+    assert.equal(runs.get(pk)!.event_lines, 1);
+    queue.push(sample(104)); // after the detach: no run to write to
+    queue.flush();
+    assert.equal(runs.get(pk)!.event_lines, 1);
     db.close();
   });
 });

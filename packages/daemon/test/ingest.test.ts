@@ -65,11 +65,13 @@ describe('durable ingest from many processes', () => {
     const first = await client.startRun({ runId: 'policy', config: { lr: 0.1 } }, 'never');
     assert.equal(first.resumed, false);
     client.log(first.run, 0, { x: 1 });
-    client.log(first.run, 1, { x: 2 });
+    client.record(first.run, { t: 'history', step: 1, ts: Date.now() / 1000, runtime: 1000.5, data: { x: 2 } });
     await client.finish(first.run, 0);
     await assert.rejects(client.startRun({ runId: 'policy' }, 'never'), { code: 'RUN_EXISTS' });
     const resumed = await client.startRun({ runId: 'policy', config: { batch: 8 } }, 'allow');
     assert.equal(resumed.resumed, true);
+    // The clock goes on from the last `_runtime` (1000.5 s), not from the first start.
+    assert.ok(Math.abs(Date.now() / 1000 - resumed.startTime - 1000.5) < 5, `start time ${resumed.startTime}`);
     assert.equal(resumed.run, first.run);
     assert.equal(resumed.startingStep, 2);
     assert.deepEqual(resumed.config, { lr: 0.1, batch: 8 });

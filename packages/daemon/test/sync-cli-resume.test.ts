@@ -109,6 +109,29 @@ describe('wandb-daemon sync and resume from the server', () => {
     await client.close();
   });
 
+  it('a run resumed from the server keeps its _runtime growing from the server\'s last one', async () => {
+    const lastRuntime = 3_600.5;
+    const history = Array.from({ length: 5 }, (_, i) => `{"x":${i},"_step":${i},"_runtime":${lastRuntime - 4 + i},"_timestamp":1}`);
+    fake.seedRun('fake-entity', 'test', 'long-running', { history });
+    const client = await daemon.client();
+    const before = Date.now() / 1000;
+    const reply = await client.startRun({ runId: 'long-running', mode: 'online', startTime: before }, 'allow', remoteOf(fake));
+    const after = Date.now() / 1000;
+    assert.equal(reply.resumed, true);
+    assert.equal(reply.startingStep, 5);
+    // The client computes `_runtime` from this start time: it continues at the server's last runtime.
+    assert.ok(reply.startTime >= before - lastRuntime && reply.startTime <= after - lastRuntime, `startTime ${reply.startTime}`);
+    assert.equal((await daemon.http('/api/runs/long-running')).body.startTime, reply.startTime);
+    // A run the server holds without any runtime keeps the client's start time.
+    fake.seedRun('fake-entity', 'test', 'no-runtime', { history: ['{"x":1,"_step":0}'] });
+    const plain = await client.startRun({ runId: 'no-runtime', mode: 'online', startTime: 1_700_000_000 }, 'allow', remoteOf(fake));
+    assert.equal(plain.resumed, true);
+    assert.equal(plain.startTime, 1_700_000_000);
+    await client.finish(reply.run, 0);
+    await client.finish(plain.run, 0);
+    await client.close();
+  });
+
   it('refuses a second start while the first waits for the server; a hung server times out', async () => {
     fake.hangWhen = (r) => r.operationName === 'RunResumeStatus';
     const a = await daemon.client();

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { migrate } from '../src/store/migrations/index.js';
 import { backoffCeilingMs, backoffDelayMs, parseRetryAfter, retryDelayMs } from '../src/sync/backoff.js';
 import { buildBatch, sha256 } from '../src/sync/file-stream-batch.js';
-import { lastStepOf } from '../src/sync/resume-status.js';
+import { lastRuntimeOf, lastStepOf } from '../src/sync/resume-status.js';
 import { syncSettings } from '../src/sync/sync-settings.js';
 import { SyncStore } from '../src/sync/sync-store.js';
 import { isRetryableStatus } from '../src/sync/wandb-http.js';
@@ -91,6 +91,13 @@ describe('wire format', () => {
     assert.equal(lastStepOf(JSON.stringify(['{"_step":4,"x":NaN}', '{"_step":5}'])), 5);
     assert.equal(lastStepOf('[]'), -1);
     assert.equal(lastStepOf(null), -1);
+  });
+
+  it('finds the last _runtime of a history tail, null when there is none', () => {
+    assert.equal(lastRuntimeOf(JSON.stringify(['{"_step":4,"_runtime":12.5,"x":NaN}', '{"_step":5,"_runtime":13.25}'])), 13.25);
+    assert.equal(lastRuntimeOf(JSON.stringify(['{"_step":4}', '{"_runtime":"soon"}', '{"_runtime":-1}'])), null);
+    assert.equal(lastRuntimeOf('[]'), null);
+    assert.equal(lastRuntimeOf(null), null);
   });
 });
 

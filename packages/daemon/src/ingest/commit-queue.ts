@@ -21,10 +21,20 @@ export interface QueueConnection extends ConnectionHandle {
   replyError(id: number, error: WireError): void;
 }
 
+/** One system metrics sample the daemon took for a run (`_runtime` is derived from the run's start when applied). */
+export interface DaemonSample {
+  run: number;
+  /** Unix seconds. */
+  ts: number;
+  /** W&B metric names without the `system.` prefix. */
+  metrics: Record<string, number>;
+}
+
 export type QueueEntry =
   | { kind: 'records'; conn: QueueConnection; records: RecordMessage[] }
   | { kind: 'finish'; conn: QueueConnection; request: Finish }
-  | { kind: 'disconnect'; conn: QueueConnection };
+  | { kind: 'disconnect'; conn: QueueConnection }
+  | { kind: 'samples'; samples: DaemonSample[] };
 
 /** A history line just committed, for live subscribers. */
 export interface CommittedHistory {
@@ -42,6 +52,8 @@ interface BatchEffects {
   after: (() => void)[];
   touched: Set<ActiveRun>;
   history: CommittedHistory[];
+  /** Runs finished or crashed in this batch: they stay in the registry until it commits. */
+  ended: Set<number>;
 }
 
 export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] }> {
@@ -80,7 +92,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
       let end = 0;
       for (let records = 0; end < this.pending.length && records < MAX_RECORDS_PER_COMMIT; end += 1) {
         const entry = this.pending[end]!;
-        records += entry.kind === 'records' ? entry.records.length : 1;
+        records += entry.kind === 'records' ? entry.records.length : entry.kind === 'samples' ? entry.samples.length : 1;
       }
       const batch = end === this.pending.length ? this.pending : this.pending.slice(0, end);
       this.pending = batch === this.pending ? [] : this.pending.slice(end);
@@ -89,7 +101,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
   }
 
   private commit(batch: QueueEntry[]): void {
-    const effects: BatchEffects = { acks: new Map(), after: [], touched: new Set(), history: [] };
+    const effects: BatchEffects = { acks: new Map(), after: [], touched: new Set(), history: [], ended: new Set() };
     const durable = batch.some((e) => e.kind === 'finish');
     try {
       // A finish reply promises durability even against power loss: fsync the WAL for that commit.
@@ -108,7 +120,22 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
   private applyEntry(entry: QueueEntry, effects: BatchEffects): void {
     if (entry.kind === 'records') this.applyRecords(entry.conn, entry.records, effects);
     else if (entry.kind === 'finish') this.applyFinish(entry.conn, entry.request, effects);
+    else if (entry.kind === 'samples') this.applySamples(entry.samples, effects);
     else this.applyDisconnect(entry.conn, effects);
+  }
+
+  /**
+   * The sampler's events lines, through the same writer and counters as records. A sample taken just
+   * before its run finished (or its writer vanished) may be queued behind the finish: it is dropped,
+   * so an ended run never gets another line.
+   */
+  private applySamples(samples: DaemonSample[], effects: BatchEffects): void {
+    for (const sample of samples) {
+      const run = this.registry.get(sample.run)?.active;
+      if (!run || effects.ended.has(run.pk)) continue;
+      this.writer.appendSystemLine(run, { ts: sample.ts, runtime: Math.max(0, sample.ts - run.startTime), metrics: sample.metrics });
+      effects.touched.add(run);
+    }
   }
 
   private applyRecords(conn: QueueConnection, records: RecordMessage[], effects: BatchEffects): void {
@@ -158,6 +185,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
     run.lastSeq = Math.max(run.lastSeq, request.seq);
     this.runs.flush(run);
     effects.touched.delete(run);
+    effects.ended.add(run.pk);
     const state = this.runs.finish(run.pk, request.exitCode);
     const reply: FinishReply = { run: run.pk, state, exitCode: request.exitCode, lastSeq: run.lastSeq, rows: run.historyLines };
     effects.after.push(() => {
@@ -168,6 +196,7 @@ export class CommitQueue extends EventEmitter<{ committed: [CommittedHistory[]] 
 
   private applyDisconnect(conn: QueueConnection, effects: BatchEffects): void {
     for (const pk of conn.ownedRuns) {
+      effects.ended.add(pk);
       const attached = this.registry.get(pk);
       if (attached) {
         this.runs.flush(attached.active);

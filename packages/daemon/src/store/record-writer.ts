@@ -139,11 +139,20 @@ export class RecordWriter {
   }
 
   private applySystem(run: ActiveRun, r: Extract<RecordMessage, { t: 'system' }>): ApplyOutcome {
-    const line: Record<string, unknown> = { _wandb: true, _timestamp: r.ts, _runtime: r.runtime };
-    for (const [key, value] of Object.entries(r.metrics)) line[key.startsWith('system.') ? key : `system.${key}`] = value;
-    this.insertEvent.run(run.pk, run.eventLines, r.ts, toWandbJson(line));
-    run.eventLines += 1;
+    this.appendSystemLine(run, r);
     return STORED;
+  }
+
+  /**
+   * Appends one events line (`_wandb`, `_timestamp`, `_runtime`, then the `system.` metrics) and
+   * counts it in the run. Shared by `system` records and the daemon's own sampler, which has no seq.
+   * Must run inside the commit queue's transaction.
+   */
+  appendSystemLine(run: ActiveRun, sample: { ts: number; runtime: number; metrics: Record<string, number> }): void {
+    const line: Record<string, unknown> = { _wandb: true, _timestamp: sample.ts, _runtime: sample.runtime };
+    for (const [key, value] of Object.entries(sample.metrics)) line[key.startsWith('system.') ? key : `system.${key}`] = value;
+    this.insertEvent.run(run.pk, run.eventLines, sample.ts, toWandbJson(line));
+    run.eventLines += 1;
   }
 
   private applyMetric(run: ActiveRun, r: Extract<RecordMessage, { t: 'metric' }>): ApplyOutcome {

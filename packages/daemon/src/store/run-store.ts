@@ -55,6 +55,8 @@ export class RunStore {
   private readonly byPk: Database.Statement<[number]>;
   private readonly insert: Database.Statement;
   private readonly resumeStmt: Database.Statement;
+  private readonly restartClock: Database.Statement;
+  private readonly lastHistoryLine: Database.Statement<[number]>;
   private readonly remove: Database.Statement<[number]>;
   private readonly finishStmt: Database.Statement;
   private readonly crashStmt: Database.Statement;
@@ -77,6 +79,8 @@ export class RunStore {
         tags = @tags, notes = coalesce(@notes, notes), config = @config, settings = @settings, host = @host,
         program = @program, pid = @pid, mode = @mode, updated_at = @now, resume_count = resume_count + @resumed
       WHERE pk = @pk`);
+    this.restartClock = db.prepare('UPDATE runs SET start_time = @startTime WHERE pk = @pk');
+    this.lastHistoryLine = db.prepare('SELECT line FROM history WHERE run_pk = ? ORDER BY line_no DESC LIMIT 1');
     this.remove = db.prepare('DELETE FROM runs WHERE pk = ?');
     this.finishStmt = db.prepare('UPDATE runs SET state = @state, exit_code = @exitCode, finished_at = @now, updated_at = @now WHERE pk = @pk');
     this.crashStmt = db.prepare("UPDATE runs SET state = 'crashed', finished_at = @now, updated_at = @now WHERE pk = @pk AND state = 'running'");
@@ -121,6 +125,18 @@ export class RunStore {
   resume(row: RunRow, info: RunInfo, countsAsResume: boolean): void {
     const config = { ...parseObject(row.config), ...info.config };
     this.resumeStmt.run({ ...this.infoParams({ ...info, config }), pk: row.pk, resumed: countsAsResume ? 1 : 0 });
+    // As in W&B, a resumed run's `_runtime` goes on from its last value, not from the first start
+    // (which would count the time between the sessions). A reattach is the same session: no change.
+    const lastRuntime = countsAsResume ? this.lastRuntime(row.pk) : null;
+    if (lastRuntime !== null) this.restartClock.run({ pk: row.pk, startTime: Math.max(0, now() - lastRuntime) });
+  }
+
+  /** `_runtime` of the run's last stored history line (written last by `historyLine`), or null. */
+  private lastRuntime(pk: number): number | null {
+    const last = this.lastHistoryLine.get(pk) as { line: string } | undefined;
+    const match = last && /"_runtime":(-?[\d.e+-]+),"_timestamp":[^,]*}$/.exec(last.line);
+    const runtime = match ? Number(match[1]) : Number.NaN;
+    return Number.isFinite(runtime) && runtime >= 0 ? runtime : null;
   }
 
   finish(pk: number, exitCode: number): RunState {

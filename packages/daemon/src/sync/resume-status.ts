@@ -19,6 +19,8 @@ export interface ServerRun {
   logLines: number;
   /** The last `_step` in the history tail, or -1 when there is none. */
   lastStep: number;
+  /** The last `_runtime` in the history tail (seconds), or null when there is none. */
+  lastRuntime: number | null;
   config: JsonObject;
   summary: JsonObject;
   tags: string[] | null;
@@ -52,6 +54,7 @@ export async function fetchServerRun(remote: RemoteTarget, names: { entity: stri
     eventLines: count(bucket.eventsLineCount),
     logLines: count(bucket.logLineCount),
     lastStep: lastStepOf(bucket.historyTail),
+    lastRuntime: lastRuntimeOf(bucket.historyTail),
     config: unwrapConfig(parseJsonString(bucket.config)),
     summary: objectOf(parseJsonString(bucket.summaryMetrics)),
     tags: Array.isArray(bucket.tags) ? bucket.tags.filter((t): t is string => typeof t === 'string') : null,
@@ -73,15 +76,31 @@ function parseJsonString(value: unknown): unknown {
 
 const objectOf = (value: unknown): JsonObject => (isPlainObject(value) ? value : {});
 
-/** The largest `_step` among the history tail's lines (a JSON array of JSON-line strings). */
-export function lastStepOf(historyTail: unknown): number {
+/** The values of one key among the history tail's lines (a JSON array of JSON-line strings). */
+function tailValues(historyTail: unknown, key: string): unknown[] {
   const tail = parseJsonString(historyTail);
-  let last = -1;
-  if (!Array.isArray(tail)) return last;
-  for (const item of tail) {
+  if (!Array.isArray(tail)) return [];
+  return tail.map((item) => {
     const line = typeof item === 'string' ? parseJsonString(item) : item;
-    const step = isPlainObject(line) ? line._step : undefined;
-    if (typeof step === 'number' && Number.isSafeInteger(step)) last = Math.max(last, step);
+    return isPlainObject(line) ? line[key] : undefined;
+  });
+}
+
+/** The largest `_step` among the history tail's lines. */
+export function lastStepOf(historyTail: unknown): number {
+  let last = -1;
+  for (const step of tailValues(historyTail, '_step')) if (typeof step === 'number' && Number.isSafeInteger(step)) last = Math.max(last, step);
+  return last;
+}
+
+/**
+ * The largest `_runtime` among the history tail's lines; null when none has one. A resumed run starts
+ * its clock that many seconds in the past, so that `_runtime` keeps growing as W&B's resume does.
+ */
+export function lastRuntimeOf(historyTail: unknown): number | null {
+  let last: number | null = null;
+  for (const runtime of tailValues(historyTail, '_runtime')) {
+    if (typeof runtime === 'number' && Number.isFinite(runtime) && runtime >= 0) last = Math.max(last ?? 0, runtime);
   }
   return last;
 }

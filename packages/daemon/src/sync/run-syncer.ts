@@ -161,13 +161,14 @@ export class RunSyncer {
   /** One file_stream request of lines/summary/uploaded, paced at `intervalMs` unless backlogged. */
   private async stream(row: SyncRow, http: WandbHttp): Promise<number> {
     // Pacing applies to a caught-up run; a backlog (the last batch hit its bounds) goes out back to back.
+    // An ended run has all its data: nothing to gain by waiting either.
     const wait = this.lastStreamAt + this.deps.settings.intervalMs - Date.now();
-    if (wait > 0 && !this.backlogged) return wait;
+    if (wait > 0 && !this.backlogged && row.state === 'running') return wait;
     const batch = buildBatch(row, this.deps.store, this.deps.settings);
     await this.post(row, http, batch.body, batch.ack);
     this.lastStreamAt = Date.now();
     this.backlogged = batch.more;
-    return batch.more ? 0 : this.deps.settings.intervalMs;
+    return batch.more || row.state !== 'running' ? 0 : this.deps.settings.intervalMs;
   }
 
   private async post(row: SyncRow, http: WandbHttp, body: Record<string, unknown>, ack: Parameters<SyncStore['acknowledge']>[1]): Promise<void> {

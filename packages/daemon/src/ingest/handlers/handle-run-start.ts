@@ -120,6 +120,8 @@ function storeRun(ctx: HandlerContext, msg: RunStart, existing: RunRow | undefin
   if (!server) return ctx.runs.create(info.name === null ? { ...info, name: generateRunName() } : info);
   const pk = ctx.runs.create({
     ...info,
+    // The server's run has been running for its last `_runtime`: continue that clock, not restart it.
+    startTime: server.lastRuntime === null ? info.startTime : Date.now() / 1000 - server.lastRuntime,
     name: info.name ?? server.displayName ?? generateRunName(),
     config: { ...server.config, ...info.config },
     tags: info.tags.length > 0 ? info.tags : (server.tags ?? []),
