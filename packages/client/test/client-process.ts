@@ -36,8 +36,9 @@ export class ClientProcess {
     // No API key from the developer's environment unless the test gives one: runs stay offline.
     const noKey = { WANDB_API_KEY: '', NETRC: join(file, '..', 'no-netrc') };
     this.child = spawn(process.execPath, [...args, file], { env: { ...process.env, WANDB_SILENT: '', ...noKey, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d) => (this.stdout += d));
-    this.child.stderr!.on('data', (d) => (this.stderr += d));
+    // Decoded as a stream: a character split across two writes may arrive in two chunks.
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.result = new Promise((resolve, reject) => {
       this.child.once('error', reject);
       this.child.once('close', (code, signal) => resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }));

@@ -99,8 +99,8 @@ export class UserScript {
     const file = join(dir, 'script.mjs');
     writeFileSync(file, `import wandb from ${JSON.stringify(CLIENT_URL)};\n${body}\n`);
     const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, WANDB_SILENT: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => (this.stdout += d));
-    child.stderr.on('data', (d) => (this.stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.pid = child.pid!;
     this.kill = () => child.kill('SIGKILL');
     this.result = new Promise((resolve, reject) => {
