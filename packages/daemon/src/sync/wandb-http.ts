@@ -123,10 +123,12 @@ function errorDetail(text: string): string | undefined {
   return typeof candidate === 'string' ? candidate.slice(0, 500) : undefined;
 }
 
-/** The errno code of a fetch failure (undici nests it in `cause`), else the message. */
+/** The errno code of a fetch failure (undici nests it in `cause`), else the innermost message. */
 function networkCause(error: unknown): string {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth += 1) {
+  let innermost = (error as Error | undefined)?.message ?? String(error);
+  for (let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth += 1) {
     if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
+    if (typeof e.message === 'string' && e.message) innermost = e.message;
   }
-  return (error as Error | undefined)?.message ?? String(error);
+  return innermost;
 }
