@@ -14,7 +14,7 @@ import { SocketServer } from './ingest/socket-server.js';
 import { removeDiscovery, writeDiscovery } from './lifecycle/discovery.js';
 import { IdleMonitor, idleTimeoutMs } from './lifecycle/liveness.js';
 import type { DaemonPaths } from './lifecycle/paths.js';
-import { ensurePrivateDir } from './lifecycle/private-fs.js';
+import { ensurePrivateDir } from '@wandb-daemon/storage-kit/private-fs';
 import { isProcessAlive } from './lifecycle/process-alive.js';
 import type { Logger } from './log.js';
 import { statsIntervalMs } from './stats/stats-settings.js';

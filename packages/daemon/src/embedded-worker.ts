@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { daemonPaths } from './lifecycle/paths.js';
-import { ensurePrivateDir } from './lifecycle/private-fs.js';
+import { ensurePrivateDir } from '@wandb-daemon/storage-kit/private-fs';
 import { acquireStartLock } from './lifecycle/start-lock.js';
 
 const { home, stopped } = workerData as { home: string; stopped: Int32Array };

@@ -4,7 +4,7 @@
  */
 import { renameSync, statSync } from 'node:fs';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { PRIVATE_FILE_MODE } from './lifecycle/private-fs.js';
+import { PRIVATE_FILE_MODE } from '@wandb-daemon/storage-kit/private-fs';
 
 export type Logger = PinoLogger;
 

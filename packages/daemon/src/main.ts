@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { daemonPaths, resolveHome } from './lifecycle/paths.js';
-import { ensurePrivateDir } from './lifecycle/private-fs.js';
+import { ensurePrivateDir } from '@wandb-daemon/storage-kit/private-fs';
 import { acquireStartLock } from './lifecycle/start-lock.js';
 
 /** Runs a daemon in this process until it stops; resolves with the process exit code. */

@@ -3,7 +3,7 @@
  * - the single-instance start lock and its staleness rules (src/lifecycle/start-lock.ts);
  * - where the daemon's files and socket live (src/lifecycle/paths.ts);
  * - the idle-exit policy, driven with injected clock values (src/lifecycle/liveness.ts);
- * - owner-only directories and atomic files (src/lifecycle/private-fs.ts).
+ * - owner-only directories and atomic files (the storage kit's private-fs).
  * File-system tests work in a temporary directory removed afterwards.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, IdleMonitor, idleTimeoutMs } from '../src/lifecycle/liveness.js';
 import { daemonPaths, MAX_SOCKET_PATH_BYTES, resolveHome } from '../src/lifecycle/paths.js';
-import { ensurePrivateDir, writeFileAtomic } from '../src/lifecycle/private-fs.js';
+import { ensurePrivateDir, writeFileAtomic } from '@wandb-daemon/storage-kit/private-fs';
 import { acquireStartLock, isLockStale, readLock, UNREADABLE_GRACE_MS } from '../src/lifecycle/start-lock.js';
 import { tempDirs } from '../test-utils/temp-dirs.js';
 

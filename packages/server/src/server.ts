@@ -14,7 +14,7 @@ import { MAX_BODY_BYTES } from './http/raw-body.js';
 import { registerReadApi } from './http/read-api.js';
 import type { ServerServices } from './http/types.js';
 import { registerUploads } from './http/upload-route.js';
-import { ensurePrivateDir } from './private-fs.js';
+import { ensurePrivateDir } from '@wandb-daemon/storage-kit/private-fs';
 import type { ServerStore } from './store/server-store.js';
 import { SqliteServerStore } from './store/sqlite/sqlite-store.js';
 

@@ -1,7 +1,7 @@
 /** The HTTP API token: random, stored 0600 in the home, kept across restarts so CLIs keep working. */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../lifecycle/private-fs.js';
+import { writeFileAtomic } from '@wandb-daemon/storage-kit/private-fs';
 
 export function loadOrCreateToken(path: string): string {
   try {

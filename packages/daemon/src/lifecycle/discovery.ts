@@ -3,7 +3,7 @@
  * the daemon accepts connections, so a reader sees either nothing or a complete record.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { writeFileAtomic } from './private-fs.js';
+import { writeFileAtomic } from '@wandb-daemon/storage-kit/private-fs';
 
 /** Contents of `daemon.json`. */
 export interface Discovery {

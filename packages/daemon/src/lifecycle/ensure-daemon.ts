@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { connectToDaemon, type DaemonConnection } from './connect.js';
 import { readDiscovery, type Discovery } from './discovery.js';
 import { daemonPaths, resolveHome, type DaemonPaths } from './paths.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-fs.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '@wandb-daemon/storage-kit/private-fs';
 import { isProcessAlive } from './process-alive.js';
 import { readLock } from './start-lock.js';
 

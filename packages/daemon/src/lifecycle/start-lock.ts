@@ -16,7 +16,7 @@
  * the lock stale, one removes it and creates a fresh one, and the other then removes the fresh one.
  */
 import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { PRIVATE_FILE_MODE } from './private-fs.js';
+import { PRIVATE_FILE_MODE } from '@wandb-daemon/storage-kit/private-fs';
 import { isProcessAlive, looksLikeDaemon, processStartTime } from './process-alive.js';
 
 export const UNREADABLE_GRACE_MS = 5_000;

@@ -4,36 +4,18 @@
  * (or one statement), never held across an await, so the commit queue is never blocked for long.
  */
 import type Database from 'better-sqlite3';
-import type { RunState } from '@wandb-daemon/protocol';
+import type { RunRow } from '../store/run-store.js';
 import type { RemoteTarget } from './wandb-http.js';
 
 /** The streams with line watermarks, named as in `sync_watermarks.stream`. */
 export type LineStream = 'history' | 'events' | 'output';
 
+/** The `runs` columns a sync turn reads. */
+type SyncedRunColumns = 'pk' | 'run_id' | 'entity' | 'project' | 'name' | 'group_name' | 'job_type' | 'tags' | 'notes' | 'config' | 'summary' | 'settings'
+  | 'state' | 'exit_code' | 'start_time' | 'updated_at' | 'host' | 'program' | 'pid' | 'history_lines' | 'event_lines' | 'console_lines';
+
 /** A run with a remote, its sync state and watermarks: what one sync turn decides from. */
-export interface SyncRow {
-  pk: number;
-  run_id: string;
-  entity: string | null;
-  project: string;
-  name: string | null;
-  group_name: string | null;
-  job_type: string | null;
-  tags: string;
-  notes: string | null;
-  config: string;
-  summary: string;
-  settings: string;
-  state: RunState;
-  exit_code: number | null;
-  start_time: number;
-  updated_at: number;
-  host: string | null;
-  program: string | null;
-  pid: number | null;
-  history_lines: number;
-  event_lines: number;
-  console_lines: number;
+export interface SyncRow extends Pick<RunRow, SyncedRunColumns> {
   base_url: string;
   api_key: string;
   bucket_id: string | null;

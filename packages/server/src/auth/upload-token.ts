@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../private-fs.js';
+import { writeFileAtomic } from '@wandb-daemon/storage-kit/private-fs';
 
 /** What an upload token grants: one path of one run, until `expires` (unix s). */
 export interface UploadGrant {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { verifyUploadToken } from '../auth/upload-token.js';
 import { blobLocation, blobName, invalidFilePath } from '../file-paths.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-fs.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '@wandb-daemon/storage-kit/private-fs';
 import { UPLOAD_PREFIX } from './auth.js';
 import { sendError } from './errors.js';
 import { acceptRawBodies } from './raw-body.js';

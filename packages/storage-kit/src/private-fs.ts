@@ -1,17 +1,19 @@
 /**
- * Owner-only files and directories. The data dir holds API key hashes, the upload-signing secret and
- * every run's data, so directories are 0700 and files 0600, created that way rather than chmod-ed later.
+ * Owner-only files and directories. The daemon's home holds API keys, tokens and run data, and the
+ * server's data dir holds key hashes, the upload-signing secret and every run's data: every directory
+ * is 0700 and every file 0600, created that way rather than chmod-ed afterwards.
+ * Node built-ins only: the client's process loads this (through the daemon's `ensure`).
  */
 import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 
-/** Mode of every directory the server creates. */
+/** Mode of every private directory. */
 export const PRIVATE_DIR_MODE = 0o700;
-/** Mode of every file the server creates. */
+/** Mode of every private file. */
 export const PRIVATE_FILE_MODE = 0o600;
 
 /**
- * Creates `dir` (and parents) as 0700, or tightens an existing one we own. Refuses a symlink or a
- * directory owned by another user: they could read or swap the secret and the database.
+ * Creates `dir` (and parents) as 0700, or tightens an existing one we own. Refuses a directory owned by
+ * another user or a symlink, because a socket, token or secret there could be read or replaced by them.
  */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -24,6 +26,7 @@ export function ensurePrivateDir(dir: string): void {
 
 /** Writes a whole file atomically (tmp + fsync + rename) with mode 0600. */
 export function writeFileAtomic(path: string, content: string): void {
+  // pid + random: two writers of one path (threads of one process included) never share a tmp file.
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
   try {
