@@ -76,7 +76,11 @@ export function toStrictJsonValue(value: unknown): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>, toStrictJsonValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toStrictJsonValue(v);
+    for (const [k, v] of Object.entries(value)) {
+      // A parsed "__proto__" key is data: `out[k] =` would replace out's prototype instead.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: toStrictJsonValue(v), writable: true, enumerable: true, configurable: true });
+      else out[k] = toStrictJsonValue(v);
+    }
     return out;
   }
   return value;

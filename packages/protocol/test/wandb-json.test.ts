@@ -132,6 +132,16 @@ describe('toStrictJsonValue', () => {
     });
   });
 
+  it('keeps a parsed "__proto__" key as an own data property, never as the prototype', () => {
+    const parsed = JSON.parse('{"__proto__":{"polluted":1},"a":1}') as Record<string, unknown>;
+    const out = toStrictJsonValue(parsed) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal((out as { polluted?: unknown }).polluted, undefined);
+    assert.deepEqual(Object.keys(out), ['__proto__', 'a']);
+    assert.equal(JSON.stringify(out), '{"__proto__":{"polluted":1},"a":1}');
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+  });
+
   it('leaves every other value alone', () => {
     const value = { n: 1.5, z: 0, neg: -3, s: 'NaN', t: true, f: false, nil: null, list: ['x', 2], big: 7n, nested: { k: 'v' } };
     assert.deepEqual(toStrictJsonValue(value), value);

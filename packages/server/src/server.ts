@@ -3,17 +3,18 @@
  * the fastify app with every route, the crash sweep, and an orderly close (HTTP, then database).
  */
 import { join, resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { generateApiKey, isValidApiKey } from './auth/api-key.js';
 import { loadOrCreateSecret } from './auth/upload-token.js';
 import { installAuth } from './http/auth.js';
 import { registerFileStream } from './http/file-stream-route.js';
 import { registerGraphql } from './http/graphql-route.js';
-import { loggerOptions } from './http/logger.js';
+import { errorBody } from './http/errors.js';
+import { loggableUrl, loggerOptions } from './http/logger.js';
 import { MAX_BODY_BYTES } from './http/raw-body.js';
 import { registerReadApi } from './http/read-api.js';
 import type { ServerServices } from './http/types.js';
-import { registerUploads } from './http/upload-route.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, registerUploads } from './http/upload-route.js';
 import { ensurePrivateDir } from '@wandb-daemon/storage-kit/private-fs';
 import type { ServerStore } from './store/server-store.js';
 import { SqliteServerStore } from './store/sqlite/sqlite-store.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   publicUrl?: string;
   /** Key for the admin user when this start creates it (else one is generated). */
   adminKey?: string;
+  /** Largest file upload accepted, in bytes; default 5 GiB. */
+  maxUploadBytes?: number;
 }
 
 /** A started server. */
@@ -91,6 +94,20 @@ function buildApp(services: ServerServices, logger: boolean | object | undefined
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
   });
   installAuth(app, services.store);
+  // fastify's own 404 logs the raw URL, which for a mistyped upload URL holds its token.
+  app.setNotFoundHandler(async (request, reply) => {
+    const url = loggableUrl(request.url);
+    request.log.info(`Route ${request.method}:${url} not found`);
+    return reply.code(404).send(errorBody(`Route ${request.method}:${url} not found`));
+  });
+  // Errors in the W&B shape ({"errors":[{"message"}]}, which clients show), with our limits named.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ err: error }, 'request refused');
+    const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes` : status >= 500 ? 'internal server error' : error.message;
+    return reply.code(status).send(errorBody(message));
+  });
   app.get('/healthz', async () => ({ ok: true }));
   registerGraphql(app, services);
   registerFileStream(app, services);
@@ -114,6 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       secret: loadOrCreateSecret(join(dataDir, DATA_FILES.secret)),
       filesDir,
       publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null,
+      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       refreshStates,
     };
     const app = buildApp(services, options.logger);

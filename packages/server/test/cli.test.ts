@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { maxUploadBytesFrom } from '../src/cli/settings.js';
 import * as doc from '../test-utils/wandb-documents.js';
 import { WireClient } from '../test-utils/wire-client.js';
 
@@ -95,5 +96,14 @@ describe('wandb-server CLI', () => {
     assert.ok(!server.stdout().includes(key));
     assert.equal((await new WireClient(server.url, key).gql(doc.VIEWER, {}, 'Viewer')).body.data.viewer.username, 'admin');
     assert.equal(await stop(server.child), 0);
+  });
+});
+
+describe('settings', () => {
+  it('the upload limit: --max-upload-mib, else WANDB_SERVER_MAX_UPLOAD_MIB, else the default', () => {
+    assert.equal(maxUploadBytesFrom('2', { WANDB_SERVER_MAX_UPLOAD_MIB: '3' }), 2 * 1024 * 1024);
+    assert.equal(maxUploadBytesFrom(undefined, { WANDB_SERVER_MAX_UPLOAD_MIB: '0.5' }), 512 * 1024);
+    assert.equal(maxUploadBytesFrom(undefined, {}), undefined);
+    for (const bad of ['0', '-1', 'big']) assert.throws(() => maxUploadBytesFrom(bad, {}), /positive number/);
   });
 });

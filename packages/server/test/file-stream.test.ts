@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startTempServer, type TempServer } from '../test-utils/temp-server.js';
+import * as doc from '../test-utils/wandb-documents.js';
 import { WireClient } from '../test-utils/wire-client.js';
 
 describe('file_stream', () => {
@@ -87,6 +88,22 @@ describe('file_stream', () => {
     assert.deepEqual(reply.body, { stopped: true });
   });
 
+  it('a stop ends with the run: after complete, a resumed run is not stopped again', async () => {
+    await client.fileStream('admin/fs/stop2', {});
+    await client.post('/api/v1/runs/admin/fs/stop2/stop');
+    assert.deepEqual((await client.fileStream('admin/fs/stop2', {})).body, { stopped: true });
+    await client.fileStream('admin/fs/stop2', { complete: true, exitcode: 0 });
+    assert.deepEqual((await client.fileStream('admin/fs/stop2', {})).body, {}, 'resumed by file_stream');
+    const vars = { projectName: 'fs', entityName: 'admin', runId: 'stop2' };
+    assert.equal((await client.gql(doc.RUN_STOPPED_STATUS, vars, 'RunStoppedStatus')).body.data.project.run.stopped, false);
+  });
+
+  it('historyTail gives lines sent without _step their stored step, the rest byte for byte', async () => {
+    await client.fileStream('admin/fs/tail', history(0, ['{"a":1}', '{"_step":7,"a":NaN}', '{"a":Infinity}', ' {}']));
+    const reply = await client.gql(doc.RUN_RESUME_STATUS, { project: 'fs', entity: 'admin', name: 'tail' }, 'RunResumeStatus');
+    assert.deepEqual(JSON.parse(reply.body.data.model.bucket.historyTail), ['{"_step":0,"a":1}', '{"_step":7,"a":NaN}', '{"_step":2,"a":Infinity}', ' {"_step":3}']);
+  });
+
   it('accepts gzip bodies', async () => {
     const reply = await client.fileStream('admin/fs/gz', history(0, ['{"_step":0,"z":NaN}', '{"_step":1,"z":2}']), { gzip: true });
     assert.equal(reply.status, 200);
@@ -121,5 +138,32 @@ describe('crash detection', () => {
     }
     assert.equal(state, 'crashed');
     assert.equal((await client.get('/api/v1/runs/admin/c/done')).body.state, 'finished');
+  });
+
+  /** Polls a run's state until it is not `from` (at most ~5 s). */
+  const stateAfter = async (run: string, from: string) => {
+    let state = from;
+    for (let i = 0; i < 50 && state === from; i += 1) {
+      await sleep(100);
+      state = (await client.get(`/api/v1/runs/admin/c/${run}`)).body.state;
+    }
+    return state;
+  };
+
+  it('a preempting run that never comes back is crashed too', async () => {
+    await client.fileStream('admin/c/pre', { preempting: true });
+    assert.equal(await stateAfter('pre', 'preempting'), 'crashed');
+  });
+
+  it('a crashed run keeps its stop request when it reconnects, and loses it when resumed by UpsertBucket', async () => {
+    for (const run of ['back', 'resumed']) {
+      await client.fileStream(`admin/c/${run}`, {});
+      await client.post(`/api/v1/runs/admin/c/${run}/stop`);
+      assert.equal(await stateAfter(run, 'running'), 'crashed');
+    }
+    assert.deepEqual((await client.fileStream('admin/c/back', {})).body, { stopped: true }, 'the same process, reconnecting');
+    const upsert = await client.gql(doc.UPSERT_BUCKET, { ...doc.nullUpsertVariables(), name: 'resumed', project: 'c' }, 'UpsertBucket');
+    assert.equal(upsert.body.data.upsertBucket.inserted, false);
+    assert.deepEqual((await client.fileStream('admin/c/resumed', {})).body, {}, 'a new process, resuming');
   });
 });

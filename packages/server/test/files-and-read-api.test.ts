@@ -1,6 +1,12 @@
 /** Run files (CreateRunFiles, signed PUT, download), key isolation and the JSON read API. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTempServer, type TempServer } from '../test-utils/temp-server.js';
 import * as doc from '../test-utils/wandb-documents.js';
 import { WireClient } from '../test-utils/wire-client.js';
@@ -118,5 +124,83 @@ describe('files and the read API', () => {
     const reply = await new WireClient(server.url, null).get('/healthz');
     assert.equal(reply.status, 200);
     assert.equal((await new WireClient(server.url, null).get('/api/v1/projects')).status, 401);
+  });
+});
+
+describe('uploads stream to disk', () => {
+  const LIMIT = 1024 * 1024;
+  let server: TempServer;
+  let client: WireClient;
+  before(async () => {
+    server = await startTempServer({ maxUploadBytes: LIMIT });
+    client = new WireClient(server.url, server.adminKey);
+  });
+  after(() => server.close());
+
+  const uploadUrl = async (run: string, name: string): Promise<string> =>
+    (await client.gql(doc.CREATE_RUN_FILES, { entity: 'admin', project: 'up', run, files: [name] }, 'CreateRunFiles')).body.data.createRunFiles.files[0].uploadUrl;
+  /** Every file under the files dir, temp files included. */
+  const storedFiles = () => readdirSync(join(server.dataDir, 'files'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  /** A body of `total` bytes sent in 64 KiB chunks with no Content-Length (chunked). */
+  const chunked = (total: number) =>
+    Readable.from((function* () {
+      for (let sent = 0; sent < total; sent += 65536) yield Buffer.alloc(Math.min(65536, total - sent), 7);
+    })());
+  // A stream body needs `duplex: 'half'`, which Node's RequestInit type does not list.
+  const put = (url: string, body: Buffer | Readable) => fetch(url, { method: 'PUT', body, ...(body instanceof Readable ? { duplex: 'half' } : {}) } as unknown as RequestInit);
+
+  it('a body at the limit is stored with its size and sha256', async () => {
+    const bytes = Buffer.alloc(LIMIT, 3);
+    const reply = await put(await uploadUrl('u1', 'model.pt'), bytes);
+    assert.equal(reply.status, 200);
+    assert.deepEqual(await reply.json(), { size: LIMIT, sha256: createHash('sha256').update(bytes).digest('hex') });
+    assert.deepEqual((await client.getBytes('/api/v1/runs/admin/up/u1/files/model.pt')).bytes, bytes);
+  });
+
+  it('over the limit is 413, by Content-Length or while streaming, and leaves no temp file', async () => {
+    const url = await uploadUrl('u2', 'big.bin');
+    const declared = await put(url, Buffer.alloc(LIMIT + 1));
+    assert.equal(declared.status, 413);
+    assert.match(((await declared.json()) as { errors: { message: string }[] }).errors[0]!.message, /larger than the limit/);
+    // No Content-Length: the limit is found while streaming; the client still gets the 413.
+    assert.equal((await put(url, chunked(LIMIT * 3))).status, 413);
+    assert.deepEqual(storedFiles().filter((name) => name.startsWith('.tmp-')), []);
+    assert.equal((await client.getBytes('/api/v1/runs/admin/up/u2/files/big.bin')).status, 404);
+  });
+
+  it('a client that goes away mid-body leaves no temp file and no file', async () => {
+    const url = new URL(await uploadUrl('u4', 'cut.bin'));
+    const req = httpRequest(url, { method: 'PUT', headers: { 'content-length': String(LIMIT) } });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(100_000));
+    await sleep(100);
+    req.destroy();
+    for (let i = 0; i < 20 && storedFiles().some((name) => name.startsWith('.tmp-')); i += 1) await sleep(50);
+    assert.deepEqual(storedFiles().filter((name) => name.startsWith('.tmp-')), []);
+    assert.equal((await client.getBytes('/api/v1/runs/admin/up/u4/files/cut.bin')).status, 404);
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+  });
+
+  it('a chunked body under the limit streams in', async () => {
+    const reply = await put(await uploadUrl('u3', 'c.bin'), chunked(LIMIT - 10));
+    assert.equal(reply.status, 200);
+    assert.equal(((await reply.json()) as { size: number }).size, LIMIT - 10);
+  });
+});
+
+describe('large uploads', () => {
+  let server: TempServer;
+  before(async () => {
+    server = await startTempServer();
+  });
+  after(() => server.close());
+
+  it('accepts a file larger than any request body (uploads are not buffered)', async () => {
+    const client = new WireClient(server.url, server.adminKey);
+    const url = (await client.gql(doc.CREATE_RUN_FILES, { entity: 'admin', project: 'up', run: 'big', files: ['ckpt.pt'] }, 'CreateRunFiles')).body.data.createRunFiles.files[0].uploadUrl;
+    const bytes = Buffer.alloc(80 * 1024 * 1024, 1);
+    const reply = await fetch(url, { method: 'PUT', body: bytes });
+    assert.equal(reply.status, 200);
+    assert.equal(((await reply.json()) as { size: number }).size, bytes.length);
   });
 });

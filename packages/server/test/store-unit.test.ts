@@ -8,7 +8,9 @@ import Database from 'better-sqlite3';
 import { generateApiKey, isValidApiKey, keyFromBasicAuth } from '../src/auth/api-key.js';
 import { signUploadToken, verifyUploadToken } from '../src/auth/upload-token.js';
 import { contentTypeOf, invalidFilePath } from '../src/file-paths.js';
-import { decodeLeaf, flattenRow, parseHistoryLine, stepOf } from '../src/store/history-values.js';
+import { storeErrorStatus } from '../src/http/errors.js';
+import { jsonDepthExceeds } from '../src/json-depth.js';
+import { decodeLeaf, flattenRow, parseHistoryLine, setDotted, stepOf } from '../src/store/history-values.js';
 import { migrate, SchemaTooNewError } from '../src/store/migrations/index.js';
 import { parseOutputLine } from '../src/store/output-line.js';
 import { KEY_BLOCK_RANGE_SQL, KEY_BLOCKS_SQL } from '../src/store/sqlite/history-blocks.js';
@@ -32,6 +34,47 @@ describe('history values', () => {
     assert.equal(stepOf(row, 9), 3);
     assert.equal(stepOf(parseHistoryLine('{"a":1}'), 9), 9);
     assert.equal(parseHistoryLine('not json'), null);
+  });
+});
+
+describe('hostile keys and shapes', () => {
+  it('setDotted treats __proto__, constructor and prototype as keys: no prototype is reached', () => {
+    const target: Record<string, unknown> = {};
+    setDotted(target, ['__proto__', 'X'], 1);
+    setDotted(target, ['a', '__proto__', 'x'], 2);
+    setDotted(target, ['constructor', 'prototype', 'y'], 3);
+    setDotted(target, ['__proto__'], { z: 4 });
+    const typed = JSON.parse('{"_type":"t"}') as Record<string, unknown>;
+    setDotted({ t: typed }, ['t', '__proto__', 'w'], 5);
+    for (const name of ['X', 'x', 'y', 'z', 'w']) assert.equal(Object.hasOwn(Object.prototype, name), false, name);
+    assert.equal(Object.getPrototypeOf(target), Object.prototype);
+    assert.equal(JSON.stringify(target), '{"__proto__":{"z":4},"a":{"__proto__":{"x":2}},"constructor":{"prototype":{"y":3}}}');
+  });
+
+  it('flattening keeps "__proto__" as a key and sees only an own "_type"', () => {
+    const row = parseHistoryLine('{"__proto__":{"x":1},"a":{"__proto__":{"_type":"y"},"b":1}}')!;
+    assert.deepEqual(flattenRow(row).map((v) => v.key).sort(), ['__proto__.x', 'a.__proto__', 'a.b']);
+    const inherited = Object.assign(Object.create({ _type: 'inherited' }) as Record<string, unknown>, { v: 1 });
+    assert.deepEqual(flattenRow({ o: inherited }).map((v) => v.key), ['o.v']);
+  });
+
+  it('measures JSON nesting without recursion; brackets inside strings do not count', () => {
+    assert.equal(jsonDepthExceeds('[[1]]', 1), true);
+    assert.equal(jsonDepthExceeds('[[1]]', 2), false);
+    assert.equal(jsonDepthExceeds('{"a":"[[[[[[[[[[","b":"\\\"{{{{{{{{"}', 1), false);
+    assert.equal(jsonDepthExceeds(`{"a":${'['.repeat(1_000_000)}`, 100), true);
+    assert.equal(jsonDepthExceeds(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`), false);
+    assert.equal(jsonDepthExceeds(`${'{"a":'.repeat(101)}1${'}'.repeat(101)}`), true);
+  });
+
+  it('store errors: the environment is 503 (retry), data is 413/422 (give up)', () => {
+    const sqlite = (code: string) => Object.assign(new Error(code), { code });
+    assert.equal(storeErrorStatus(sqlite('SQLITE_TOOBIG')), 413);
+    for (const code of ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_MISMATCH', 'SQLITE_RANGE']) assert.equal(storeErrorStatus(sqlite(code)), 422, code);
+    for (const code of ['SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY', 'SQLITE_NOMEM']) assert.equal(storeErrorStatus(sqlite(code)), 503, code);
+    assert.equal(storeErrorStatus(Object.assign(new Error('no space'), { code: 'ENOSPC', syscall: 'write' })), 503);
+    assert.equal(storeErrorStatus(new RangeError('Maximum call stack size exceeded')), 422);
+    assert.equal(storeErrorStatus(null), 422);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The `wandb-server` command line:
  *   wandb-server start [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--crash-after S] [--public-url URL]
+ *                      [--max-upload-mib N]
  *   wandb-server create-user NAME [--data-dir DIR]   prints a new key for a new user NAME
  *   wandb-server create-key NAME [--data-dir DIR]    prints another key for the existing user NAME
  * Keys go to stdout once (never through the logger); request logs are JSON lines on stderr.
@@ -9,11 +10,12 @@ import { Command, CommanderError } from 'commander';
 import { PACKAGE_VERSION } from '@wandb-daemon/protocol';
 import { generateApiKey } from '../auth/api-key.js';
 import { createUserWithKey, openStore, startServer, type RunningServer } from '../server.js';
-import { crashAfterFrom, dataDirFrom, portFrom } from './settings.js';
+import { crashAfterFrom, dataDirFrom, maxUploadBytesFrom, portFrom } from './settings.js';
 
 const ENV_HELP = `
 Environment: WANDB_SERVER_DATA_DIR (default ~/.wandb-server), WANDB_SERVER_CRASH_AFTER (seconds, default 300),
-WANDB_SERVER_ADMIN_KEY (the admin's key on first start), WANDB_SERVER_PUBLIC_URL, WANDB_SERVER_LOG_LEVEL.`;
+WANDB_SERVER_ADMIN_KEY (the admin's key on first start), WANDB_SERVER_PUBLIC_URL, WANDB_SERVER_LOG_LEVEL,
+WANDB_SERVER_MAX_UPLOAD_MIB (default 5120).`;
 
 interface StartFlags {
   host: string;
@@ -21,6 +23,7 @@ interface StartFlags {
   dataDir?: string;
   crashAfter?: string;
   publicUrl?: string;
+  maxUploadMib?: string;
 }
 
 function banner(server: RunningServer, dataDir: string, seeded: boolean): string {
@@ -42,6 +45,7 @@ async function start(flags: StartFlags): Promise<void> {
     crashAfterSeconds: crashAfterFrom(flags.crashAfter),
     publicUrl: flags.publicUrl ?? (process.env.WANDB_SERVER_PUBLIC_URL || undefined),
     adminKey,
+    maxUploadBytes: maxUploadBytesFrom(flags.maxUploadMib),
     logger: { stream: process.stderr },
   });
   process.stdout.write(banner(server, dataDir, adminKey !== undefined));
@@ -99,6 +103,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'data directory')
     .option('--crash-after <seconds>', 'mark a running run crashed after this long without a heartbeat')
     .option('--public-url <url>', 'base URL clients use to reach this server (for upload URLs)')
+    .option('--max-upload-mib <mib>', 'largest file upload accepted, in MiB (default 5120)')
     .action(start);
   program.command('create-user <name>').description('create a user (and its entity) and print a new API key for it').option('--data-dir <dir>', 'data directory').action(createUser);
   program.command('create-key <name>').description('print a new API key for an existing user').option('--data-dir <dir>', 'data directory').action(createKey);

@@ -23,3 +23,12 @@ export function portFrom(text: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${JSON.stringify(text)}`);
   return port;
 }
+
+/** Largest upload in bytes: --max-upload-mib, else WANDB_SERVER_MAX_UPLOAD_MIB, else undefined (the default, 5 GiB). */
+export function maxUploadBytesFrom(flag: string | undefined, env = process.env): number | undefined {
+  const text = flag ?? env.WANDB_SERVER_MAX_UPLOAD_MIB;
+  if (text === undefined || text === '') return undefined;
+  const mib = Number(text);
+  if (!Number.isFinite(mib) || mib <= 0) throw new Error(`max-upload-mib must be a positive number, not ${JSON.stringify(text)}`);
+  return Math.floor(mib * 1024 * 1024);
+}

@@ -141,7 +141,7 @@ export class RunView {
    * to mean "created ahead of time, never started" and would not resume. */
   wandbConfig(args: { keys?: string[] | null }): string {
     const picked = wandbConfigKeys(this.run.config, args.keys ?? null);
-    if ((args.keys ?? ['t']).includes('t') && !('t' in picked)) picked.t = {};
+    if ((args.keys ?? ['t']).includes('t') && !Object.hasOwn(picked, 't')) picked.t = {};
     return toWandbJson(picked);
   }
 

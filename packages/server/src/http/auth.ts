@@ -1,6 +1,6 @@
 /**
  * Authentication: HTTP Basic with user `api` and the API key as password, on every route except
- * `GET /healthz` and upload PUTs (those carry a signed token in the URL). A missing or unknown key is
+ * `GET`/`HEAD /healthz` and upload PUTs (those carry a signed token in the URL). A missing or unknown key is
  * 401 with `{"errors":[{"message"}]}`; on /graphql the body also has `"data":{"viewer":null}`, which
  * is what clients expect from W&B for a bad key.
  */
@@ -14,7 +14,7 @@ export const UPLOAD_PREFIX = '/upload/';
 
 const isPublic = (request: FastifyRequest) => {
   const path = request.url.split('?', 1)[0]!;
-  return (request.method === 'GET' && path === '/healthz') || (request.method === 'PUT' && path.startsWith(UPLOAD_PREFIX));
+  return ((request.method === 'GET' || request.method === 'HEAD') && path === '/healthz') || (request.method === 'PUT' && path.startsWith(UPLOAD_PREFIX));
 };
 
 /** Installs the auth hook: sets request.viewer or answers 401. */

@@ -1,10 +1,12 @@
 /**
  * Validates a file_stream request body into a FileStreamUpdate. The body is ordinary JSON; the lines
  * inside are strings, parsed leniently later (they may hold NaN/Infinity). Keys of older clients
- * (`dropped`, `failed`, `limits`) and unknown file names are accepted and ignored.
+ * (`dropped`, `failed`, `limits`) and unknown file names are accepted and ignored. Everything the
+ * store cannot take is refused here, with a 4xx: a 5xx would make the client resend it forever.
  */
 import { parseWandbJson } from '@wandb-daemon/protocol';
 import { invalidFilePath } from '../file-paths.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { FileStreamUpdate, LineChunk } from '../store/server-store.js';
 
 /** File names of the streamed files. */
@@ -15,18 +17,42 @@ export const STREAM_FILES = {
   output: 'output.log',
 } as const;
 
-/** A body that cannot be a file_stream request. */
-export class FileStreamBodyError extends Error {}
+/** Longest line accepted (UTF-8 bytes); Python's whole request is at most ~10 MiB. */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** Lines are numbered by GraphQL `Int`s (historyLineCount...): 32-bit signed. */
+export const MAX_LINE_COUNT = 2 ** 31 - 1;
+
+/** A body that cannot be a file_stream request; `status` is the HTTP status to answer. */
+export class FileStreamBodyError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 422 = 400,
+  ) {
+    super(message);
+  }
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function chunk(name: string, value: unknown): LineChunk {
+function chunk(name: string, value: unknown, json = true): LineChunk {
   if (!isObject(value)) throw new FileStreamBodyError(`files["${name}"] must be an object`);
   const offset = value.offset ?? 0;
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new FileStreamBodyError(`files["${name}"].offset must be a non-negative integer`);
   const content = value.content ?? [];
   if (!Array.isArray(content) || !content.every((line) => typeof line === 'string')) throw new FileStreamBodyError(`files["${name}"].content must be an array of strings`);
+  if (offset + content.length > MAX_LINE_COUNT) throw new FileStreamBodyError(`files["${name}"]: offset + lines must not exceed ${MAX_LINE_COUNT}`);
+  content.forEach((line: string, k) => checkLine(name, offset + k, line, json));
   return { offset, content: content as string[] };
+}
+
+/** Refuses a line too long to store, or (for JSON files) nested too deeply to read back. */
+function checkLine(name: string, lineNo: number, line: string, json: boolean): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only long lines need counting.
+  if (line.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(line, 'utf8') > MAX_LINE_BYTES) {
+    throw new FileStreamBodyError(`files["${name}"] line ${lineNo} is larger than ${MAX_LINE_BYTES} bytes`, 413);
+  }
+  if (json && jsonDepthExceeds(line)) throw new FileStreamBodyError(`files["${name}"] line ${lineNo} nests deeper than ${MAX_JSON_DEPTH} levels`, 422);
 }
 
 /** The summary line if it is a JSON object (NaN/Infinity allowed), else undefined (kept as was). */
@@ -57,7 +83,7 @@ export function parseFileStreamBody(bytes: Buffer): FileStreamUpdate {
     const files = body.files;
     if (files[STREAM_FILES.history] !== undefined) update.history = chunk(STREAM_FILES.history, files[STREAM_FILES.history]);
     if (files[STREAM_FILES.events] !== undefined) update.events = chunk(STREAM_FILES.events, files[STREAM_FILES.events]);
-    if (files[STREAM_FILES.output] !== undefined) update.output = chunk(STREAM_FILES.output, files[STREAM_FILES.output]);
+    if (files[STREAM_FILES.output] !== undefined) update.output = chunk(STREAM_FILES.output, files[STREAM_FILES.output], false);
     if (files[STREAM_FILES.summary] !== undefined) {
       const summary = summaryLine(chunk(STREAM_FILES.summary, files[STREAM_FILES.summary]).content);
       if (summary !== undefined) update.summary = summary;

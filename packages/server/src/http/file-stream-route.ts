@@ -2,19 +2,29 @@
  * `POST /files/:entity/:project/:run/file_stream`. Every request is a heartbeat; content lines are
  * idempotent upserts at their index. A run never upserted is created with defaults (W&B creates
  * buckets on demand too), so a client whose UpsertBucket reply was lost still streams. The reply is
- * `{}`, or `{"stopped": true}` once a stop was requested.
+ * `{}`, or `{"stopped": true}` once a stop was requested. A request the server cannot store because
+ * of its data is a 4xx, never a 5xx: clients resend a 5xx forever.
  */
 import type { FastifyInstance } from 'fastify';
 import { memberEntity } from '../graphql/context.js';
-import { sendError } from './errors.js';
-import { parseFileStreamBody } from './file-stream-body.js';
-import { acceptRawBodies, decodedBody, UnsupportedEncodingError } from './raw-body.js';
+import { sendError, storeErrorStatus } from './errors.js';
+import { FileStreamBodyError, parseFileStreamBody } from './file-stream-body.js';
+import { acceptRawBodies, decodedBody, InflatedTooLargeError, UnsupportedEncodingError } from './raw-body.js';
 import type { ServerServices } from './types.js';
 
 interface RunParams {
   entity: string;
   project: string;
   run: string;
+}
+
+/** The status for a body that could not be decoded or validated. */
+function bodyErrorStatus(error: unknown): number {
+  if (error instanceof FileStreamBodyError) return error.status;
+  if (error instanceof InflatedTooLargeError) return 413;
+  if (error instanceof UnsupportedEncodingError) return 415;
+  // Corrupt gzip and the like: the client's bug.
+  return 400;
 }
 
 /** Registers the file_stream route (in its own scope: raw bodies, gzip). */
@@ -29,13 +39,18 @@ export function registerFileStream(app: FastifyInstance, services: ServerService
       try {
         update = parseFileStreamBody(await decodedBody(request));
       } catch (error) {
-        // A body that is not a file_stream request (or corrupt gzip) is the client's bug: 400.
-        const status = error instanceof UnsupportedEncodingError ? 415 : 400;
-        return sendError(reply, status, (error as Error).message);
+        return sendError(reply, bodyErrorStatus(error), (error as Error).message);
       }
-      const run = services.store.ensureRun(entity, project, runName);
-      const after = services.store.applyFileStream(run.id, update, Date.now() / 1000);
-      return after.stopRequested ? { stopped: true } : {};
+      try {
+        const run = services.store.ensureRun(entity, project, runName);
+        const after = services.store.applyFileStream(run.id, update, Date.now() / 1000);
+        return after.stopRequested ? { stopped: true } : {};
+      } catch (error) {
+        const status = storeErrorStatus(error);
+        request.log.error({ err: error, status }, 'file_stream: storing the request failed');
+        if (status === 503) reply.header('retry-after', '10');
+        return sendError(reply, status, status === 503 ? 'the server cannot store data right now; retry later' : `the request cannot be stored: ${(error as Error).message}`);
+      }
     });
   });
 }

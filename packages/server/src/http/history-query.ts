@@ -10,6 +10,9 @@ import type { ChartPoint, ServerStore } from '../store/server-store.js';
 /** Rows per history reply, at most. */
 export const MAX_HISTORY_PAGE = 10_000;
 
+/** Distinct keys per history request, at most: each is a series merged into every row. */
+export const MAX_HISTORY_KEYS = 100;
+
 /** Buckets per M4 reply, at most (a wide screen has a few thousand pixel columns). */
 export const MAX_M4_BUCKETS = 100_000;
 
@@ -20,20 +23,24 @@ export interface HistoryM4Reply {
   points: ChartPoint[];
 }
 
-const intOrUndefined = (value: string | undefined): number | undefined => {
+const intOrUndefined = (value: string | string[] | undefined): number | undefined => {
   if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') return Number.NaN;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : Number.NaN;
 };
 
 /** `{rows, next}` for the query string, or `{error}` for malformed parameters. */
-export function readHistory(store: ServerStore, runId: number, q: Record<string, string | undefined>): { rows: Record<string, unknown>[]; next: number | null } | { error: string } {
+export function readHistory(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): { rows: Record<string, unknown>[]; next: number | null } | { error: string } {
   const minStep = intOrUndefined(q.minStep);
   const maxStep = intOrUndefined(q.maxStep);
   const limit = intOrUndefined(q.limit) ?? MAX_HISTORY_PAGE;
   if ([minStep, maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) return { error: 'minStep, maxStep and limit must be integers (limit >= 0)' };
   const query = { minStep, maxStep, limit: Math.min(limit, MAX_HISTORY_PAGE) };
-  const keys = q.keys ? q.keys.split(',').filter((k) => k !== '' && k !== '_step') : [];
+  // `keys=a&keys=b` arrives as an array; duplicates cost a full series each, so they go.
+  const keyList = Array.isArray(q.keys) ? q.keys.join(',') : (q.keys ?? '');
+  const keys = [...new Set(keyList.split(','))].filter((k) => k !== '' && k !== '_step');
+  if (keys.length > MAX_HISTORY_KEYS) return { error: `at most ${MAX_HISTORY_KEYS} distinct keys per request` };
   let rows: { step: number; row: Record<string, unknown> }[];
   if (keys.length > 0) {
     rows = store.historyByKeys(runId, keys, query).map((r) => ({ step: r.step, row: { _step: r.step, ...r.values } }));
@@ -46,9 +53,9 @@ export function readHistory(store: ServerStore, runId: number, q: Record<string,
 }
 
 /** `{key, rawCount, points}` for `key=K&buckets=N&minStep=&maxStep=`, or `{error}` for malformed parameters. */
-export function readHistoryM4(store: ServerStore, runId: number, q: Record<string, string | undefined>): HistoryM4Reply | { error: string } {
+export function readHistoryM4(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistoryM4Reply | { error: string } {
   const key = q.key ?? '';
-  if (key === '') return { error: 'key is required' };
+  if (typeof key !== 'string' || key === '') return { error: 'key is required, once' };
   const buckets = intOrUndefined(q.buckets);
   const minStep = intOrUndefined(q.minStep);
   const maxStep = intOrUndefined(q.maxStep);

@@ -35,8 +35,9 @@ interface RunParams {
 const MAX_LINES_PAGE = 10_000;
 
 /** A non-negative integer query parameter, `fallback` when absent, NaN when malformed. */
-export function intParam(value: string | undefined, fallback: number): number {
+export function intParam(value: string | string[] | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
+  if (typeof value !== 'string') return Number.NaN;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : Number.NaN;
 }
@@ -84,21 +85,21 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       return { ...runDetailJson(run), files: store.files(run.id).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, uploaded: f.uploaded, updatedAt: new Date(f.updatedAt * 1000).toISOString() })), historyKeys: store.historyKeys(run.id) };
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistory(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistoryM4(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const from = intParam(request.query.from, 0);
@@ -107,7 +108,7 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       return { events: store.eventsLines(run.id, from, limit).map((e) => ({ lineNo: e.lineNo, ...asObject(e.line) })) };
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | undefined> }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const from = intParam(request.query.from, 0);

@@ -17,6 +17,8 @@ export interface ServerServices {
   filesDir: string;
   /** Configured public URL (no trailing slash), or null to use the request's Host. */
   publicUrl: string | null;
+  /** Largest upload body accepted, in bytes. */
+  maxUploadBytes: number;
   /** Applies the crash rule (running runs silent for too long become crashed). */
   refreshStates(): void;
 }

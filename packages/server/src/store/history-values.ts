@@ -2,7 +2,8 @@
  * History rows as per-key values: nested objects flatten to dotted keys ("a.b"), except media and
  * other typed values (objects with a `_type`), which stay one JSON leaf. A number (NaN and
  * ±Infinity included) is kept as `num`, for the Float64 column of its block; anything else as W&B
- * JSON text in `json`.
+ * JSON text in `json`. Keys are the user's and stored as sent, "__proto__" and "constructor"
+ * included: whoever builds objects from them assigns with setOwn/setDotted, never `obj[key] =`.
  */
 import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
 
@@ -45,7 +46,7 @@ export function forEachLeaf(row: Record<string, unknown>, visit: (key: string, v
       if (depth === 0 && name === '_step') continue;
       const child = value[name];
       const key = depth === 0 ? name : `${prefix}.${name}`;
-      if (isPlainObject(child) && !('_type' in child) && depth < MAX_DEPTH && Object.keys(child).length > 0) walk(key, child, depth + 1);
+      if (isPlainObject(child) && !Object.hasOwn(child, '_type') && depth < MAX_DEPTH && Object.keys(child).length > 0) walk(key, child, depth + 1);
       else visit(key, child);
     }
   };
@@ -68,13 +69,30 @@ export function stepOf(row: Record<string, unknown> | null, lineNo: number): num
   return typeof step === 'number' && Number.isSafeInteger(step) ? step : lineNo;
 }
 
-/** Sets `value` at a dotted `path` below `target`, creating objects on the way. */
+/**
+ * Sets own property `key` of `target` as plain data. Keys come from users' lines, and JSON.parse
+ * keeps "__proto__" as an ordinary key: `target[key] = value` would set target's prototype instead.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * Sets `value` at a dotted `path` below `target`, creating objects on the way. Only own properties
+ * are walked: a segment such as "__proto__" or "constructor" is a key like any other, so the walk can
+ * never reach (and write into) a prototype such as Object.prototype.
+ */
 export function setDotted(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const part of path.slice(0, -1)) {
-    const next = node[part];
-    if (!isPlainObject(next)) node[part] = {};
-    node = node[part] as Record<string, unknown>;
+    const next = Object.hasOwn(node, part) ? node[part] : undefined;
+    if (isPlainObject(next)) node = next;
+    else {
+      const created: Record<string, unknown> = {};
+      setOwn(node, part, created);
+      node = created;
+    }
   }
-  node[path[path.length - 1]!] = value;
+  setOwn(node, path[path.length - 1]!, value);
 }

@@ -177,7 +177,7 @@ export interface ServerStore {
   /** Applies a file_stream request in one transaction; any request is a heartbeat. */
   applyFileStream(runId: number, update: FileStreamUpdate, now: number): RunRecord;
   requestStop(runId: number): void;
-  /** Running runs silent since before `before` (unix s) become crashed; returns how many. */
+  /** Running (and preempting) runs silent since before `before` (unix s) become crashed; returns how many. */
   markCrashed(before: number): number;
 
   // lines
@@ -190,6 +190,7 @@ export interface ServerStore {
    */
   historyM4(runId: number, key: string, query: M4Query): M4Result;
   historyLines(runId: number, query: HistoryQuery): { step: number; lineNo: number; line: string }[];
+  /** The last `count` history lines, oldest first; a line without `_step` gets its stored step (resuming clients read it). */
   historyTail(runId: number, count: number): string[];
   eventsLines(runId: number, from: number, limit: number): { lineNo: number; line: string }[];
   eventsTail(runId: number, count: number): string[];

@@ -1,16 +1,20 @@
 /**
  * W&B stores a run's config wrapped: every top-level key maps to `{"value": ..., "desc"?: ...}`.
- * Python sends it wrapped (older clients add `desc`), @wandb/sdk sends the plain object.
+ * Python sends it wrapped (older clients add `desc`), @wandb/sdk sends the plain object. Keys are
+ * the user's: only own properties are tested (`Object.hasOwn`, never `in`) and objects are built
+ * with fromEntries/spread, which define keys such as "__proto__" as data.
  */
 import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const own = (value: Json, key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined);
 
 /** True when every top-level value is an object with a `value` key (an empty config counts). */
 export function isWrapped(config: Json): boolean {
-  return Object.values(config).every((v) => isObject(v) && 'value' in v);
+  return Object.values(config).every((v) => isObject(v) && Object.hasOwn(v, 'value'));
 }
 
 /** Wraps a plain config; returns an already wrapped one as is. */
@@ -21,11 +25,13 @@ export function wrapConfig(config: Json): Json {
 
 /** The plain values of a wrapped config. */
 export function unwrapConfig(config: Json): Json {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isObject(v) && 'value' in v ? v.value : v]));
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isObject(v) && Object.hasOwn(v, 'value') ? v.value : v]));
 }
 
 /** Parses a client's config JSONString into wrapped form; throws on something not an object. */
 export function parseClientConfig(text: string): Json {
+  // Readers recurse per level: a config too deep to read back is refused here.
+  if (jsonDepthExceeds(text)) throw new Error(`config nests deeper than ${MAX_JSON_DEPTH} levels`);
   const value = parseWandbJson(text);
   if (value === null) return {};
   if (!isObject(value)) throw new Error('config must be a JSON object');
@@ -41,8 +47,9 @@ export function mergeConfig(storedText: string, update: Json): string {
 /** The `_wandb` internal config's keys (telemetry `t`, metric definitions `m`...) picked by name. */
 export function wandbConfigKeys(configText: string, keys: readonly string[] | null): Json {
   const config = parseWandbJson(configText);
-  const wandb = isObject(config) && isObject(config._wandb) ? config._wandb.value : undefined;
+  const wrapped = isObject(config) ? own(config, '_wandb') : undefined;
+  const wandb = isObject(wrapped) ? own(wrapped, 'value') : undefined;
   const internal = isObject(wandb) ? wandb : {};
   if (keys === null) return internal;
-  return Object.fromEntries(keys.filter((k) => k in internal).map((k) => [k, internal[k]]));
+  return Object.fromEntries(keys.filter((k) => Object.hasOwn(internal, k)).map((k) => [k, internal[k]]));
 }

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { M4Query, M4Result } from '../history-m4.js';
-import { setDotted } from '../history-values.js';
+import { parseHistoryLine, setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
 
@@ -27,7 +27,7 @@ export class LineReader {
       lines: db.prepare<[number, number, number, number], { step: number; line_no: number; line: string }>(
         'SELECT step, line_no, line FROM history_lines WHERE run_id = ? AND step BETWEEN ? AND ? ORDER BY step, line_no LIMIT ?',
       ),
-      historyTail: db.prepare<[number, number], { line: string }>('SELECT line FROM history_lines WHERE run_id = ? ORDER BY line_no DESC LIMIT ?'),
+      historyTail: db.prepare<[number, number], { step: number; line: string }>('SELECT step, line FROM history_lines WHERE run_id = ? ORDER BY line_no DESC LIMIT ?'),
       events: db.prepare<[number, number, number], { line_no: number; line: string }>('SELECT line_no, line FROM events_lines WHERE run_id = ? AND line_no >= ? ORDER BY line_no LIMIT ?'),
       eventsTail: db.prepare<[number, number], { line: string }>('SELECT line FROM events_lines WHERE run_id = ? ORDER BY line_no DESC LIMIT ?'),
       output: db.prepare<[number, number, number], { line_no: number; stream: 'stdout' | 'stderr'; timestamp: string | null; text: string }>(
@@ -66,7 +66,7 @@ export class LineReader {
   }
 
   historyTail(runId: number, count: number): string[] {
-    return this.statements.historyTail.all(runId, count).map((r) => r.line).reverse();
+    return this.statements.historyTail.all(runId, count).map((r) => withStep(r.line, r.step)).reverse();
   }
 
   eventsLines(runId: number, from: number, limit: number): { lineNo: number; line: string }[] {
@@ -80,6 +80,18 @@ export class LineReader {
   outputLines(runId: number, from: number, limit: number): OutputLine[] {
     return this.statements.output.all(runId, from, limit).map((r) => ({ lineNo: r.line_no, stream: r.stream, timestamp: r.timestamp, text: r.text }));
   }
+}
+
+/**
+ * `line` with `"_step"` first when it has none (@wandb/sdk omits it; the step was inferred from the
+ * line index): Python resumes at the last tail line's `_step` + 1. The rest of the line is kept
+ * byte for byte (NaN tokens included).
+ */
+function withStep(line: string, step: number): string {
+  const row = parseHistoryLine(line);
+  if (!row || Object.hasOwn(row, '_step')) return line;
+  const open = line.indexOf('{') + 1;
+  return `${line.slice(0, open)}"_step":${step}${Object.keys(row).length > 0 ? ',' : ''}${line.slice(open)}`;
 }
 
 /**
@@ -109,7 +121,8 @@ function mergeSeries(parts: readonly { path: string[]; series: KeySeries }[], li
       const { path, series } = parts[j]!;
       const i = pos[j]!;
       if (i >= series.length || series.lines[i] !== lineNo) continue;
-      if (path.length === 1) values[path[0]!] = seriesValue(series, i);
+      // setDotted assigns "__proto__" as data; every other single key can take the fast path.
+      if (path.length === 1 && path[0] !== '__proto__') values[path[0]!] = seriesValue(series, i);
       else setDotted(values, path, seriesValue(series, i));
       pos[j] = i + 1;
     }

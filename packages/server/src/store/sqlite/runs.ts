@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { generateRunName } from '@wandb-daemon/protocol';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../json-depth.js';
 import { mergeConfig, parseClientConfig } from '../wrapped-config.js';
 import type { EntityRef, ProjectRecord, ProjectSummary, RunPath, RunRecord, RunState, UpsertRunInput } from '../server-store.js';
 
@@ -57,6 +58,9 @@ const PROJECT_SELECT = 'SELECT p.id, p.name, p.created_at, p.updated_at, e.id AS
 
 /** States a client may set through UpsertBucket. */
 const SETTABLE_STATES = new Set<string>(['running', 'finished', 'failed', 'crashed', 'preempting']);
+
+/** States after which an UpsertBucket means the run was resumed. */
+const REOPENED_STATES = new Set<RunState>(['finished', 'failed', 'crashed']);
 
 /** Columns UpsertBucket sets from plain string inputs (null = unchanged). */
 const TEXT_COLUMNS = [
@@ -145,7 +149,8 @@ export class Runs {
         'INSERT INTO runs (storage_id, project_id, name, display_name, created_at, updated_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       requestStop: db.prepare<[number, number]>('UPDATE runs SET stop_requested = 1, updated_at = ? WHERE id = ?'),
-      markCrashed: db.prepare<[number]>("UPDATE runs SET state = 'crashed' WHERE state = 'running' AND heartbeat_at < ?"),
+      // A preempted process exits: if it never resumes, its run is crashed like a silent running one.
+      markCrashed: db.prepare<[number]>("UPDATE runs SET state = 'crashed' WHERE state IN ('running', 'preempting') AND heartbeat_at < ?"),
     };
   }
 
@@ -202,6 +207,7 @@ export class Runs {
     // Parse before the transaction: a bad config is the client's error, not a half-applied upsert.
     const config = input.config == null ? null : parseClientConfig(input.config);
     if (input.state != null && !SETTABLE_STATES.has(input.state)) throw new Error(`unknown run state ${input.state}`);
+    if (input.summary != null && jsonDepthExceeds(input.summary)) throw new Error(`summaryMetrics nests deeper than ${MAX_JSON_DEPTH} levels`);
     return this.db.transaction(() => {
       const now = Date.now() / 1000;
       const projectName = input.project ?? 'uncategorized';
@@ -251,6 +257,11 @@ export class Runs {
     if (input.state != null) {
       columns.push('state');
       values.push(input.state);
+    }
+    if (REOPENED_STATES.has(run.state)) {
+      // An UpsertBucket for an ended run is a resume: a stop asked of the old process is not for it.
+      columns.push('stop_requested');
+      values.push(0);
     }
     columns.push('updated_at');
     values.push(now);

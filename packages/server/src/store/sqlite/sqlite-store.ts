@@ -32,15 +32,19 @@ export class SqliteServerStore implements ServerStore {
     this.fileTable = new Files(db);
     this.stream = {
       heartbeat: db.prepare<[number, number, number]>(
-        // A request after a crash (or a resume after the end) means the run is running again.
-        "UPDATE runs SET heartbeat_at = ?, updated_at = ?, state = CASE WHEN state IN ('crashed', 'finished', 'failed') THEN 'running' ELSE state END, exitcode = CASE WHEN state IN ('crashed', 'finished', 'failed') THEN NULL ELSE exitcode END WHERE id = ?",
+        // A request after a crash (or a resume after the end) means the run is running again. A stop
+        // request ends with the run; a crashed run may be the same process reconnecting: it keeps it.
+        `UPDATE runs SET heartbeat_at = ?, updated_at = ?, state = CASE WHEN state IN ('crashed', 'finished', 'failed') THEN 'running' ELSE state END,
+           exitcode = CASE WHEN state IN ('crashed', 'finished', 'failed') THEN NULL ELSE exitcode END,
+           stop_requested = CASE WHEN state IN ('finished', 'failed') THEN 0 ELSE stop_requested END WHERE id = ?`,
       ),
       counts: db.prepare<[number, number, number, number]>(
         'UPDATE runs SET history_line_count = max(history_line_count, ?), events_line_count = max(events_line_count, ?), log_line_count = max(log_line_count, ?) WHERE id = ?',
       ),
       summary: db.prepare<[string, number]>('UPDATE runs SET summary = ? WHERE id = ?'),
       preempting: db.prepare<[number]>("UPDATE runs SET state = 'preempting' WHERE id = ?"),
-      complete: db.prepare<[string, number, number]>('UPDATE runs SET state = ?, exitcode = ? WHERE id = ?'),
+      // The stop was obeyed (or moot): a later resume must not be stopped again.
+      complete: db.prepare<[string, number, number]>('UPDATE runs SET state = ?, exitcode = ?, stop_requested = 0 WHERE id = ?'),
     };
   }
 
