@@ -2,8 +2,9 @@
  * A fake W&B server for sync tests: fastify on 127.0.0.1, the subset of the wire protocol the daemon
  * speaks (UpsertBucket, RunResumeStatus, CreateRunFiles, file_stream, upload PUTs). It records every
  * request, stores file_stream lines with W&B's offset-upsert semantics (so tests count rows exactly),
- * and can be scripted to fail: N × status, 429 with Retry-After, 401, hang, stop requested. `close()`
- * makes it unreachable; `listen()` again reuses the same port and keeps the stored state.
+ * and can be scripted to fail: N × status, 429 with Retry-After, 401, hang, stop requested, an answer
+ * held until a test releases it, or any answer replaced. `close()` makes it unreachable; `listen()`
+ * again reuses the same port and keeps the stored state.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
@@ -13,6 +14,8 @@ export interface RecordedRequest {
   path: string;
   operationName?: string;
   authorization?: string;
+  /** The request's headers as received (lower-case names). */
+  headers: Record<string, string | string[] | undefined>;
   body: any;
   at: number;
 }
@@ -57,6 +60,12 @@ export class FakeWandbServer {
   hang = false;
   /** Requests it returns true for are accepted and never answered (a server stuck mid-request). */
   hangWhen: ((req: RecordedRequest) => boolean) | null = null;
+  /** Called with each request before it is answered; a returned promise holds the answer until it settles. */
+  gate: ((req: RecordedRequest) => Promise<void> | undefined) | null = null;
+  /** Replaces the answer of requests it returns a body for (sent with status 200). */
+  answerWith: ((req: RecordedRequest) => unknown) | null = null;
+  /** The `uploadHeaders` CreateRunFiles answers ("Name:Value" strings). */
+  uploadHeaders: string[] = [];
   port = 0;
   private app: FastifyInstance | null = null;
   private nextId = 1;
@@ -71,6 +80,8 @@ export class FakeWandbServer {
   async listen(): Promise<void> {
     const app = Fastify({ bodyLimit: 256 * 1024 * 1024, forceCloseConnections: true });
     app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    // Uploads may carry any content-type the server's uploadHeaders asked for.
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     app.post('/graphql', (req, reply) => this.handle(req, reply, () => this.graphql(req)));
     app.post<{ Params: { entity: string; project: string; run: string } }>('/files/:entity/:project/:run/file_stream', (req, reply) =>
       this.handle(req, reply, () => this.fileStream(req.params, req.body as Record<string, any>)),
@@ -120,6 +131,7 @@ export class FakeWandbServer {
     const recorded: RecordedRequest = {
       method: req.method,
       path: req.url,
+      headers: { ...req.headers },
       body: Buffer.isBuffer(req.body) ? { bytes: req.body.length } : req.body,
       at: Date.now(),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
@@ -127,6 +139,9 @@ export class FakeWandbServer {
     };
     this.requests.push(recorded);
     if (this.hang || this.hangWhen?.(recorded)) return new Promise(() => undefined);
+    await this.gate?.(recorded);
+    const replaced = this.answerWith?.(recorded);
+    if (replaced !== undefined) return replaced;
     const fault = this.faults.find((f) => f.times > 0 && (!f.match || f.match(recorded)));
     if (fault) {
       fault.times -= 1;
@@ -210,7 +225,7 @@ export class FakeWandbServer {
   private createRunFiles(v: Record<string, any>): unknown {
     const run = this.bucket(v.entity, v.project, v.run);
     const files = (v.files as string[]).map((name) => ({ name, uploadUrl: `${this.url}/upload/${run.id}/${name}?token=secret-upload-token` }));
-    return { createRunFiles: { runID: run.id, uploadHeaders: [], files } };
+    return { createRunFiles: { runID: run.id, uploadHeaders: this.uploadHeaders, files } };
   }
 
   private upload(id: string, name: string, body: Buffer): unknown {

@@ -17,11 +17,11 @@ import { isRetryableStatus } from '../src/sync/wandb-http.js';
 import { configYaml, encodeMetricDefinitions, outputLine, unwrapConfig, utcMicros, wrapConfig } from '../src/sync/wire-format.js';
 
 describe('backoff', () => {
-  it('doubles its ceiling from min to max and draws in [0, ceiling]', () => {
+  it('doubles its ceiling from min to max and draws in [min, ceiling]', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((a) => backoffCeilingMs(a, 2_000, 60_000)), [2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
-    assert.equal(backoffDelayMs(3, 2_000, 60_000, () => 0), 0);
-    assert.equal(backoffDelayMs(3, 2_000, 60_000, () => 0.5), 4_000);
-    assert.equal(backoffDelayMs(50, 2_000, 60_000, () => 0.999), 59_940);
+    assert.equal(backoffDelayMs(3, 2_000, 60_000, () => 0), 2_000);
+    assert.equal(backoffDelayMs(3, 2_000, 60_000, () => 0.5), 5_000);
+    assert.equal(backoffDelayMs(50, 2_000, 60_000, () => 0.999), 59_942);
   });
 
   it('honours Retry-After in seconds or as an HTTP date, and prefers it to backoff', () => {
@@ -129,7 +129,7 @@ describe('file_stream batches', () => {
     assert.equal(batch.more, true);
     // Not acknowledged: the same chunk again.
     assert.equal((buildBatch(store.load(1)!, store, { maxLines: 10, maxBytes: 1 << 20 }).body.files as typeof files)['wandb-history.jsonl']!.offset, 0);
-    store.acknowledge(1, batch.ack);
+    store.acknowledge(1, store.epochOf(1), batch.ack);
     batch = buildBatch(store.load(1)!, store, { maxLines: 10, maxBytes: 1 << 20 });
     const next = batch.body.files as typeof files;
     assert.equal(next['wandb-history.jsonl']!.offset, 10);
@@ -145,7 +145,7 @@ describe('file_stream batches', () => {
 
   it('resets sync state when the remote changes and keeps it for the same remote', () => {
     const { db, store } = storeWith(5, 0);
-    store.acknowledge(1, { history: 5, uploaded: [], complete: false, stopRequested: false });
+    store.acknowledge(1, store.epochOf(1), { history: 5, uploaded: [], complete: false, stopRequested: false });
     store.setRemote(1, { baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });
     assert.equal(store.load(1)!.wm_history, 5);
     store.setRemote(1, { baseUrl: 'http://127.0.0.1:2', apiKey: 'k' });

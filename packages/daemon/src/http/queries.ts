@@ -127,6 +127,9 @@ export class Queries {
 function pick(row: Record<string, unknown>, keys?: string[]): Record<string, unknown> {
   if (!keys || keys.length === 0) return toStrictJsonValue(row) as Record<string, unknown>;
   const out: Record<string, unknown> = { _step: row._step };
-  for (const key of keys) if (key in row) out[key] = toStrictJsonValue(row[key]);
+  // Own keys only, defined rather than assigned: a key named `__proto__` must stay data.
+  for (const key of keys) {
+    if (Object.hasOwn(row, key)) Object.defineProperty(out, key, { value: toStrictJsonValue(row[key]), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }

@@ -1,11 +1,13 @@
-/** Retry timing: exponential backoff with full jitter, and the server's `Retry-After`. */
+/** Retry timing: exponential backoff with jitter, and the server's `Retry-After`. */
 
 /**
  * The delay before retry number `attempt` (1 = first retry): uniformly random in
- * [0, min(max, min * 2^(attempt-1))] ("full jitter", so that many daemons do not retry in step).
+ * [min, min(max, min * 2^(attempt-1))] (jitter, so that many daemons do not retry in step; never under
+ * `min`, so that a failing server is not hit again at once).
  */
 export function backoffDelayMs(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  return Math.round(backoffCeilingMs(attempt, minMs, maxMs) * random());
+  const ceiling = backoffCeilingMs(attempt, minMs, maxMs);
+  return Math.round(minMs + (ceiling - minMs) * random());
 }
 
 /** The upper bound of the jittered delay of retry number `attempt`. */

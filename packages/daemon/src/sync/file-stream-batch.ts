@@ -57,12 +57,15 @@ export function buildBatch(row: SyncRow, store: SyncStore, limits: BatchLimits):
   if (row.summary_hash !== summaryHash) {
     files['wandb-summary.json'] = { offset: 0, content: [row.summary] };
     ack.summaryHash = summaryHash;
-    budget -= row.summary.length;
+    budget -= wireBytes(row.summary);
   }
   for (const stream of ['history', 'events', 'output'] as const) {
     const chunk = readStream(row, store, stream, limits.maxLines, budget);
     more ||= chunk.cut;
-    if (chunk.content.length === 0) continue;
+    if (chunk.content.length === 0) {
+      if (chunk.skipTo !== undefined) ack[stream] = chunk.skipTo;
+      continue;
+    }
     files[STREAM_FILES[stream]] = { offset: chunk.offset, content: chunk.content };
     ack[stream] = chunk.offset + chunk.content.length;
     budget -= chunk.bytes;
@@ -75,31 +78,53 @@ export function buildBatch(row: SyncRow, store: SyncStore, limits: BatchLimits):
   return { body, ack, more, hasData };
 }
 
+/** The bytes a line adds to the request body: UTF-8 of its JSON-escaped string, and a comma. */
+function wireBytes(line: string): number {
+  return Buffer.byteLength(JSON.stringify(line)) + 1;
+}
+
 interface Chunk {
   offset: number;
   content: string[];
   bytes: number;
-  /** Stopped by a bound while lines remained. */
+  /** Stopped by a bound (lines or bytes) while lines remained: send again without delay. */
   cut: boolean;
+  /** No line is stored from the watermark to the stream's count: the watermark moves past them. */
+  skipTo?: number;
 }
 
 /**
  * Lines of one stream from its watermark: at most `maxLines`, and while under `budget` bytes (at
- * least one line, so that a single huge line still goes out). Stops at a gap in line numbers, which
- * a consistent store never has, rather than send a line at a wrong offset.
+ * least one line, so that a single huge line still goes out). The chunk starts at the first stored
+ * line at or after the watermark and stops at the next gap in line numbers, never sending a line at a
+ * wrong offset. Gaps are lines this store never had: a run continued from a server holds only the lines
+ * from that server's count on, and a new remote starts at the watermark 0. A gap is not a bound, so an
+ * empty chunk at a gap never asks for an immediate resend (that was a busy loop of empty requests).
  */
 function readStream(row: SyncRow, store: SyncStore, stream: LineStream, maxLines: number, budget: number): Chunk {
   const from = stream === 'history' ? row.wm_history : stream === 'events' ? row.wm_events : row.wm_output;
   const total = stream === 'history' ? row.history_lines : stream === 'events' ? row.event_lines : row.console_lines;
-  if (from >= total || budget <= 0) return { offset: from, content: [], bytes: 0, cut: from < total };
+  if (from >= total) return { offset: from, content: [], bytes: 0, cut: false };
+  if (budget <= 0) return { offset: from, content: [], bytes: 0, cut: true };
+  const rows = store.lines(stream, row.pk, from, Math.min(maxLines, total - from));
+  if (rows.length === 0) return { offset: from, content: [], bytes: 0, cut: false, skipTo: total };
+  const offset = rows[0]!.line_no;
   const content: string[] = [];
   let bytes = 0;
-  for (const r of store.lines(stream, row.pk, from, Math.min(maxLines, total - from))) {
-    if (r.line_no !== from + content.length) break;
+  let bounded = rows.length === maxLines;
+  for (const r of rows) {
+    if (r.line_no !== offset + content.length) {
+      bounded = false;
+      break;
+    }
     const line = stream === 'output' ? outputLine(r.stream!, r.ts!, r.text!) : r.line!;
-    if (content.length > 0 && bytes + line.length + 4 > budget) break;
+    const size = wireBytes(line);
+    if (content.length > 0 && bytes + size > budget) {
+      bounded = true;
+      break;
+    }
     content.push(line);
-    bytes += line.length + 4;
+    bytes += size;
   }
-  return { offset: from, content, bytes, cut: from + content.length < total };
+  return { offset, content, bytes, cut: bounded && offset + content.length < total };
 }

@@ -52,7 +52,8 @@ export const CREATE_RUN_FILES = `mutation CreateRunFiles($entity: String!, $proj
 /** The reply of UpsertBucket, as far as the syncer reads it. */
 export interface UpsertBucketData {
   upsertBucket: {
-    bucket: { id: string; name: string; project?: { name: string; entity?: { name: string } | null } | null } | null;
+    bucket: { id: string; name: string; historyLineCount?: number | null; project?: { name: string; entity?: { name: string } | null } | null } | null;
+    /** False when the run existed before this call. */
     inserted?: boolean;
   } | null;
 }

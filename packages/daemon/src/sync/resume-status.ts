@@ -17,7 +17,10 @@ export interface ServerRun {
   historyLines: number;
   eventLines: number;
   logLines: number;
-  /** The last `_step` in the history tail, or -1 when there is none. */
+  /**
+   * The last `_step` in the history tail; for lines without `_step` (@wandb/sdk omits it: a line's step
+   * is its index) the last line's index; -1 when the server has no history.
+   */
   lastStep: number;
   /** The last `_runtime` in the history tail (seconds), or null when there is none. */
   lastRuntime: number | null;
@@ -45,15 +48,16 @@ export async function fetchServerRun(remote: RemoteTarget, names: { entity: stri
   const bucket = data.model?.bucket;
   if (!data.model || !bucket) return null;
   if (typeof bucket.id !== 'string') throw new SyncError('fatal', 'RunResumeStatus returned a run without id');
+  const historyLines = count(bucket.historyLineCount);
   return {
     bucketId: bucket.id,
     entity: data.model.entity?.name ?? names.entity ?? '',
     project: data.model.name ?? names.project,
     displayName: typeof bucket.displayName === 'string' ? bucket.displayName : null,
-    historyLines: count(bucket.historyLineCount),
+    historyLines,
     eventLines: count(bucket.eventsLineCount),
     logLines: count(bucket.logLineCount),
-    lastStep: lastStepOf(bucket.historyTail),
+    lastStep: resumeStep(lastStepOf(bucket.historyTail), historyLines),
     lastRuntime: lastRuntimeOf(bucket.historyTail),
     config: unwrapConfig(parseJsonString(bucket.config)),
     summary: objectOf(parseJsonString(bucket.summaryMetrics)),
@@ -91,6 +95,14 @@ export function lastStepOf(historyTail: unknown): number {
   let last = -1;
   for (const step of tailValues(historyTail, '_step')) if (typeof step === 'number' && Number.isSafeInteger(step)) last = Math.max(last, step);
   return last;
+}
+
+/**
+ * The step a resumed run continues after: the tail's last `_step`, or when its lines carry none (a run
+ * logged by @wandb/sdk) the index of the server's last line, as the wire infers a missing `_step`.
+ */
+export function resumeStep(lastStep: number, historyLines: number): number {
+  return lastStep < 0 && historyLines > 0 ? historyLines - 1 : lastStep;
 }
 
 /**

@@ -1,43 +1,72 @@
 /**
  * The files a run uploads: those the daemon produces (`wandb-metadata.json` at start; `config.yaml`,
  * `wandb-summary.json`, `output.log` at the end) and the run's `files` table entries (local paths on
- * disk). Each is an item with a version (content sha256, or the recorded sha256/updated_at) so that
- * an unchanged file is not uploaded twice.
+ * disk, streamed from disk when PUT: never read whole into memory, never read synchronously). Each is
+ * an item with a version (content sha256, or the recorded sha256/updated_at) so that an unchanged file
+ * is not uploaded twice.
  */
-import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { release, type as osType } from 'node:os';
 import { isPlainObject, parseWandbJson, type JsonObject } from '@wandb-daemon/protocol';
 import { parseObject } from '../store/run-store.js';
 import { sha256 } from './file-stream-batch.js';
 import type { PendingFile, SyncRow, SyncStore } from './sync-store.js';
+import { SyncError, type UploadBody } from './wandb-http.js';
 import { configYaml, wrapConfig, outputLine, type StoredDefinition } from './wire-format.js';
 
-/** A file to upload; `read()` returns null when a local file has disappeared. */
+/** An upload body opened for one PUT; `close()` releases it whether or not it was read. */
+export interface OpenedUpload extends UploadBody {
+  close(): Promise<void>;
+}
+
+/** A file to upload. */
 export interface UploadItem {
   path: string;
   version: string;
-  read(): Uint8Array | null;
+  /**
+   * Opens the bytes to PUT: null when the local file no longer exists (ENOENT, the only error that
+   * means "missing"). Any other failure throws a SyncError: `retry` for one that may pass (permissions,
+   * I/O), `fatal` for a path that can never be uploaded (not a regular file).
+   */
+  open(): Promise<OpenedUpload | null>;
 }
+
+/** Bytes in memory go out in chunks of this size, so that the PUT's inactivity timeout sees progress. */
+const CHUNK_BYTES = 256 * 1024;
 
 /** A file whose bytes the daemon builds. */
 function generated(path: string, text: string): UploadItem {
   const bytes = Buffer.from(text, 'utf8');
-  return { path, version: sha256(bytes), read: () => bytes };
+  async function* chunks(): AsyncIterable<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) yield bytes.subarray(at, at + CHUNK_BYTES);
+  }
+  return { path, version: sha256(bytes), open: () => Promise.resolve({ size: bytes.length, chunks: chunks(), close: () => Promise.resolve() }) };
 }
 
-/** A `files` table entry, read from its local path when uploaded. */
+/** A `files` table entry, streamed from its local path when uploaded. */
 export function fromFilesTable(file: PendingFile): UploadItem {
-  return {
-    path: file.path,
-    version: file.version,
-    read: () => {
-      try {
-        return readFileSync(file.local_path);
-      } catch {
-        return null;
-      }
-    },
-  };
+  return { path: file.path, version: file.version, open: () => openLocal(file.local_path) };
+}
+
+/** Opens a local file for streaming; the size comes from the open handle (the PUT's content-length). */
+async function openLocal(localPath: string): Promise<OpenedUpload | null> {
+  let handle;
+  try {
+    handle = await open(localPath, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new SyncError('retry', `cannot read ${localPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new SyncError('fatal', `cannot upload ${localPath}: not a regular file`);
+    const opened = handle;
+    return { size: stat.size, chunks: opened.createReadStream({ autoClose: true }), close: () => opened.close().catch(() => undefined) };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    if (error instanceof SyncError) throw error;
+    throw new SyncError('retry', `cannot read ${localPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 /** The run's wrapped config (as UpsertBucket sends it) from its stored config and definitions. */

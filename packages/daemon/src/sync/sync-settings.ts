@@ -2,12 +2,12 @@
  * The syncer's knobs, read once from the environment (tests shrink the times). Every value is in
  * milliseconds, bytes or counts:
  *
- *   WANDB_DAEMON_SYNC_BACKOFF_MIN_MS   first retry delay ceiling (default 2000)
+ *   WANDB_DAEMON_SYNC_BACKOFF_MIN_MS   least retry delay, and the first one's ceiling (default 2000)
  *   WANDB_DAEMON_SYNC_BACKOFF_MAX_MS   largest retry delay (default 60000)
  *   WANDB_DAEMON_SYNC_INTERVAL_MS      least time between two file_stream sends of a run (default 1000)
  *   WANDB_DAEMON_SYNC_HEARTBEAT_MS     heartbeat of a running run with nothing to send (default 30000)
  *   WANDB_DAEMON_SYNC_DEBOUNCE_MS      delay before a config/tags/notes change is upserted (default 5000)
- *   WANDB_DAEMON_SYNC_TIMEOUT_MS       timeout of one request (default 60000)
+ *   WANDB_DAEMON_SYNC_TIMEOUT_MS       timeout of one request; of inactivity for an upload PUT (default 60000)
  *   WANDB_DAEMON_SYNC_CONCURRENCY      runs synced at the same time (default 4)
  *   WANDB_DAEMON_SYNC_MAX_BYTES        file_stream body bytes per request, about (default 4 MiB)
  *   WANDB_DAEMON_SYNC_MAX_LINES        lines per stream per request (default 10000)

@@ -22,6 +22,17 @@ export interface RunSyncView {
   /** Unix seconds of the next retry while `retrying`. */
   nextRetryAt: number | null;
   stopRequested: boolean;
+  /** Files whose upload failed: `retrying` with backoff (the run's end waits for them), or failed for good. */
+  fileErrors: FileErrorView[];
+}
+
+/** A file whose last upload failed. */
+export interface FileErrorView {
+  path: string;
+  state: 'retrying' | 'failed';
+  error: string;
+  /** Unix seconds of the next attempt while `retrying`. */
+  nextRetryAt: number | null;
 }
 
 interface ViewRow {
@@ -58,6 +69,9 @@ const VIEW_SELECT = `SELECT r.pk, r.run_id, r.entity, r.project, m.base_url, r.h
 /** Most runs `status` details. */
 export const MAX_STATUS_RUNS = 100;
 
+/** Most file errors a run's view lists. */
+const MAX_FILE_ERRORS = 20;
+
 const origin = (baseUrl: string) => {
   try {
     return new URL(baseUrl).origin;
@@ -73,9 +87,11 @@ export class SyncViews {
   private readonly one: Database.Statement<[number]>;
   private readonly unfinished: Database.Statement<[number]>;
   private readonly counts: Database.Statement<[]>;
+  private readonly fileErrors: Database.Statement<[number]>;
 
   constructor(db: Database.Database) {
     this.one = db.prepare(`${VIEW_SELECT} WHERE r.pk = ?`);
+    this.fileErrors = db.prepare(`SELECT path, error, failed, next_attempt_at FROM sync_file_retries WHERE run_pk = ? ORDER BY failed DESC, path LIMIT ${MAX_FILE_ERRORS}`);
     this.unfinished = db.prepare(`${VIEW_SELECT} WHERE s.done = 0 OR s.fatal_error IS NOT NULL ORDER BY r.pk DESC LIMIT ?`);
     this.counts = db.prepare(`SELECT
         coalesce(sum(r.remote_id IS NULL), 0) AS local,
@@ -102,7 +118,19 @@ export class SyncViews {
       error: r.fatal_error ?? r.last_error,
       nextRetryAt: r.fatal_error === null && r.attempts > 0 ? r.next_attempt_at : null,
       stopRequested: r.stop_requested === 1,
+      fileErrors: this.fileErrorsOf(r.pk),
     };
+  }
+
+  private fileErrorsOf(pk: number): FileErrorView[] {
+    const rows = this.fileErrors.all(pk) as { path: string; error: string; failed: number; next_attempt_at: number | null }[];
+    return rows.map((f) => ({ path: f.path, state: f.failed ? 'failed' : 'retrying', error: f.error, nextRetryAt: f.failed ? null : f.next_attempt_at }));
+  }
+
+  /** The first file error of a run as one line (`status` shows one error per run). */
+  private fileErrorLine(pk: number): string | null {
+    const first = this.fileErrorsOf(pk)[0];
+    return first ? `file ${first.path} ${first.state === 'failed' ? 'failed' : 'retrying'}: ${first.error}` : null;
   }
 
   /** The `sync` part of the status reply. */
@@ -117,7 +145,7 @@ export class SyncViews {
       state: stateOf(r) as SyncRunStatus['state'],
       syncedRows: r.wm_history,
       unsyncedRows: Math.max(0, r.history_lines - r.wm_history),
-      error: r.fatal_error ?? r.last_error,
+      error: r.fatal_error ?? r.last_error ?? this.fileErrorLine(r.pk),
       stopRequested: r.stop_requested === 1,
     }));
     return { ...counts, runs };

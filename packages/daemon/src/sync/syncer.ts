@@ -31,7 +31,7 @@ export class Syncer {
     private readonly log: Logger,
     readonly settings: SyncSettings,
   ) {
-    this.store = new SyncStore(db);
+    this.store = new SyncStore(db, log);
     this.selection = new SyncSelection(db);
   }
 
@@ -57,10 +57,13 @@ export class Syncer {
     });
   }
 
-  /** Makes a run's next turn happen now (its state changed, e.g. a fatal error was reset). */
+  /**
+   * Makes a run's next turn happen now (its state changed: a fatal error was reset, it was resumed or
+   * given another remote). A request in flight from before a reset is abandoned: its answer would be
+   * dropped, and the new generation need not wait up to a timeout for it.
+   */
   poke(pk: number): void {
-    const run = this.runs.get(pk);
-    if (run) run.nextAt = 0;
+    this.runs.get(pk)?.abandonIfStale(this.store.epochOf(pk));
     this.wake();
   }
 

@@ -12,6 +12,12 @@ export interface RemoteTarget {
   apiKey: string;
 }
 
+/** The bytes of one upload PUT: their length (sent as content-length) and the bytes, streamed. */
+export interface UploadBody {
+  size: number;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
 /** How a request failed: retry later, give up on the run, or the daemon is stopping. */
 export type SyncErrorKind = 'retry' | 'fatal' | 'aborted';
 
@@ -65,44 +71,64 @@ export class WandbHttp {
     return reply !== null && typeof reply === 'object' ? (reply as Record<string, unknown>) : {};
   }
 
-  /** PUTs raw bytes to an upload URL the server handed out: no Authorization header (its token is in the URL). */
-  async put(url: string, bytes: Uint8Array): Promise<void> {
-    await this.send('PUT', url, bytes, false);
+  /**
+   * PUTs a body, streamed, to an upload URL the server handed out: no Authorization header (its token
+   * is in the URL), the server's `uploadHeaders` applied (they may replace the content-type). The
+   * timeout is one of inactivity: a large file on a slow link is not cut while its bytes keep moving.
+   */
+  async put(url: string, body: UploadBody, uploadHeaders: Readonly<Record<string, string>> = {}): Promise<void> {
+    const headers = { 'content-type': 'application/octet-stream', ...uploadHeaders, 'content-length': String(body.size) };
+    const idle = new AbortController();
+    const timer = setTimeout(() => idle.abort(new DOMException('no progress', 'TimeoutError')), this.timeoutMs);
+    async function* progress(): AsyncIterable<Uint8Array> {
+      for await (const chunk of body.chunks) {
+        timer.refresh();
+        yield chunk;
+      }
+    }
+    try {
+      await this.send('PUT', url, progress(), false, headers, idle.signal);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  private async send(method: string, url: string, body: string | Uint8Array, auth: boolean): Promise<unknown> {
-    const headers: Record<string, string> = { 'content-type': typeof body === 'string' ? 'application/json' : 'application/octet-stream' };
+  private async send(method: string, url: string, body: string | AsyncIterable<Uint8Array>, auth: boolean, extraHeaders: Record<string, string> = {}, timeout?: AbortSignal): Promise<unknown> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
     if (auth) headers.authorization = `Basic ${Buffer.from(`api:${this.remote.apiKey}`).toString('base64')}`;
-    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);
+    const signal = AbortSignal.any([this.signal, timeout ?? AbortSignal.timeout(this.timeoutMs)]);
     const where = `${method} ${auth ? this.origin + new URL(url).pathname : new URL(url).origin}`;
     try {
-      const response = await fetch(url, { method, headers, body, signal });
+      const init = { method, headers, body, signal, ...(typeof body === 'string' ? {} : { duplex: 'half' as const }) };
+      const response = await fetch(url, init as RequestInit);
       const text = await response.text();
       if (response.ok) return parseJson(text);
-      throw this.statusError(response, text);
+      throw this.statusError(response, text, auth ? this.origin : new URL(url).origin);
     } catch (error) {
       throw this.transportError(error, where);
     }
   }
 
-  private statusError(response: Response, text: string): SyncError {
+  private statusError(response: Response, text: string, origin: string): SyncError {
     const detail = errorDetail(text);
-    const message = this.scrub(`${response.status} ${response.statusText || 'HTTP error'} from ${this.origin}${detail ? `: ${detail}` : ''}`);
+    const message = this.scrub(`${response.status} ${response.statusText || 'HTTP error'} from ${origin}${detail ? `: ${detail}` : ''}`);
     if (!isRetryableStatus(response.status)) return new SyncError('fatal', message);
     return new SyncError('retry', message, parseRetryAfter(response.headers.get('retry-after')));
   }
 
   private transportError(error: unknown, where: string): SyncError {
     if (error instanceof SyncError) return error;
-    if (this.signal.aborted) return new SyncError('aborted', `${where}: abandoned (the daemon is stopping)`);
+    if (this.signal.aborted) return new SyncError('aborted', `${where}: abandoned (the daemon is stopping, or the run's sync was reset)`);
     const name = (error as Error | undefined)?.name;
     if (name === 'TimeoutError' || name === 'AbortError') return new SyncError('retry', `${where}: no answer within ${Math.round(this.timeoutMs / 1000)} s`);
     return new SyncError('retry', this.scrub(`${where}: ${networkCause(error)}`));
   }
 
-  /** Removes the API key from text that came from elsewhere (a server may echo a header back). */
+  /** Removes the API key, bare or as the Basic credentials, from text that came from elsewhere (a server may echo a header back). */
   private scrub(text: string): string {
-    return this.remote.apiKey.length >= 4 ? text.split(this.remote.apiKey).join('[redacted]') : text;
+    if (this.remote.apiKey.length < 4) return text;
+    const basic = Buffer.from(`api:${this.remote.apiKey}`).toString('base64');
+    return text.split(this.remote.apiKey).join('[redacted]').split(basic).join('[redacted]');
   }
 }
 

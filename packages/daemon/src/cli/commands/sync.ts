@@ -80,10 +80,12 @@ export function outcomeOf(target: SyncedRun, view: RunView): Outcome {
   return caughtUp ? 'delivered' : 'waiting';
 }
 
-/** The line printed when a run is delivered. */
+/** The line printed when a run is delivered (naming the files the server refused, if any). */
 export function deliveredLine(view: RunView): string {
   const s = view.sync!;
-  return `synced run ${view.id} (project ${view.project}): ${count(s.history.synced)} history rows, ${count(s.output.synced)} console lines, ${count(s.files)} files`;
+  const failed = (s.fileErrors ?? []).filter((f) => f.state === 'failed');
+  const refused = failed.length > 0 ? `; not uploaded: ${failed.map((f) => `${f.path} (${f.error})`).join(', ')}` : '';
+  return `synced run ${view.id} (project ${view.project}): ${count(s.history.synced)} history rows, ${count(s.output.synced)} console lines, ${count(s.files)} files${refused}`;
 }
 
 /** Polls the daemon until every run is delivered or failed; exit code 1 when one failed. */

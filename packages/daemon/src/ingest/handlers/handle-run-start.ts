@@ -92,7 +92,7 @@ function startLocally(ctx: HandlerContext, conn: ClientConnection, msg: RunStart
   if (existing && existing.pk !== pk) ctx.registry.detach(existing.pk);
   const active = ctx.runs.load(pk);
   ctx.registry.attach(active, conn);
-  ctx.syncer.wake();
+  ctx.syncer.poke(pk);
   ctx.log.info({ run: pk, runId: info.runId, project: info.project, resume, resumed: resuming, fromServer: server !== null }, 'run attached');
   return {
     run: pk,

@@ -4,7 +4,7 @@ import type { ClientConnection } from '../connection.js';
 
 /**
  * `wandb-daemon sync`: assigns the request's remote to the selected runs (a fatal sync is cleared and
- * tried again) and wakes the syncer. Replies with the runs and their line counts now, which the CLI
+ * tried again, a run marked done with lines still undelivered is reopened) and wakes the syncer. Replies with the runs and their line counts now, which the CLI
  * waits to see delivered.
  */
 export function handleSync(ctx: HandlerContext, _conn: ClientConnection, msg: SyncRequest): SyncReply {

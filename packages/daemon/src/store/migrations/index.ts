@@ -3,10 +3,11 @@ import type Database from 'better-sqlite3';
 import { migrate as applyMigrations, SchemaTooNewError, type Migration } from '@wandb-daemon/storage-kit/sqlite';
 import * as initial from './0010-initial.js';
 import * as sync from './0020-sync.js';
+import * as syncEpochs from './0030-sync-epochs-and-file-retries.js';
 
 export { SchemaTooNewError, type Migration };
 
-export const MIGRATIONS: readonly Migration[] = [initial, sync];
+export const MIGRATIONS: readonly Migration[] = [initial, sync, syncEpochs];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
