@@ -174,11 +174,12 @@ describe('upload PUT timeout', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/slow`;
-    const http = new WandbHttp({ baseUrl: url, apiKey: API_KEY }, 1_000, new AbortController().signal);
-    // Six chunks 250 ms apart: 1.5 s in all, more than the 1 s timeout, never idle that long.
+    const http = new WandbHttp({ baseUrl: url, apiKey: API_KEY }, 2_000, new AbortController().signal);
+    // Six chunks 400 ms apart: 2.4 s in all, more than the 2 s timeout, never idle that long (a 5x margin
+    // for a loaded machine).
     async function* slow(): AsyncIterable<Uint8Array> {
       for (let i = 0; i < 6; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        await new Promise((resolve) => setTimeout(resolve, 400));
         yield Buffer.alloc(1_000, i);
       }
     }
