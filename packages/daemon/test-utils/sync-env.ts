@@ -1,7 +1,9 @@
 /** Shared pieces of the sync integration tests: fast sync settings and checks of what the fake stored. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { FakeWandbServer } from './fake-wandb-server.js';
+import { after, before } from 'node:test';
+import { FakeWandbServer } from './fake-wandb-server.js';
+import { TempDaemon } from './temp-daemon.js';
 
 /** A key in the format W&B clients accept (prefix, dash, 40 alphanumerics). */
 export const API_KEY = `local-${'k3y'.repeat(13)}x`;
@@ -43,4 +45,22 @@ export function assertKeyNotLogged(logPath: string, apiKey: string): void {
   const log = readFileSync(logPath, 'utf8');
   assert.ok(!log.includes(apiKey), 'the API key appears in the daemon log');
   assert.ok(!log.includes(Buffer.from(`api:${apiKey}`).toString('base64')), 'the encoded API key appears in the daemon log');
+}
+
+/**
+ * A fake W&B server and a daemon, started before and stopped after the tests of the enclosing
+ * `describe` (call it there). Hooks run in registration order: ones registered after this see both up.
+ */
+export function fakeAndDaemon(env: NodeJS.ProcessEnv = FAST_SYNC_ENV): { fake: FakeWandbServer; daemon: TempDaemon } {
+  const fake = new FakeWandbServer(API_KEY);
+  const daemon = new TempDaemon(env);
+  before(async () => {
+    await fake.listen();
+    await daemon.start();
+  });
+  after(async () => {
+    await daemon.dispose();
+    await fake.close();
+  });
+  return { fake, daemon };
 }

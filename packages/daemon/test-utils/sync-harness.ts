@@ -60,6 +60,19 @@ export function runSyncer(db: Database.Database, pk: number, settings: Partial<S
   return { store, syncer, log, controller };
 }
 
+/**
+ * A fresh database with one run of `lines` history lines, its syncer, and its remote set to `server`
+ * (the usual start of a harness test).
+ */
+export function remoteRun(server: { url: string; apiKey: string }, init: Parameters<typeof insertRun>[1], lines = 0, settings: Partial<SyncSettings> = {}): { db: Database.Database; pk: number } & ReturnType<typeof runSyncer> {
+  const db = syncDb();
+  const pk = insertRun(db, init);
+  if (lines > 0) appendHistory(db, pk, lines);
+  const syncing = runSyncer(db, pk, settings);
+  syncing.store.setRemote(pk, { baseUrl: server.url, apiKey: server.apiKey });
+  return { db, pk, ...syncing };
+}
+
 /** Runs turns until `done()` holds (at most `max` turns); returns how many ran. */
 export async function turnsUntil(syncer: RunSyncer, done: () => boolean, max = 50): Promise<number> {
   for (let turns = 1; turns <= max; turns += 1) {

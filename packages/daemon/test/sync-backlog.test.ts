@@ -4,22 +4,12 @@
  * rows can only arrive within the test's bound if the batches are not paced.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { FakeWandbServer } from '../test-utils/fake-wandb-server.js';
-import { API_KEY, assertLines, FAST_SYNC_ENV, steps } from '../test-utils/sync-env.js';
-import { TempDaemon, waitFor } from '../test-utils/temp-daemon.js';
+import { describe, it } from 'node:test';
+import { API_KEY, assertLines, fakeAndDaemon, FAST_SYNC_ENV, steps } from '../test-utils/sync-env.js';
+import { waitFor } from '../test-utils/temp-daemon.js';
 
 describe('sync of a backlog', () => {
-  const fake = new FakeWandbServer(API_KEY);
-  const daemon = new TempDaemon({ ...FAST_SYNC_ENV, WANDB_DAEMON_SYNC_INTERVAL_MS: '60000', WANDB_DAEMON_SYNC_MAX_LINES: '1000' });
-  before(async () => {
-    await fake.listen();
-    await daemon.start();
-  });
-  after(async () => {
-    await daemon.dispose();
-    await fake.close();
-  });
+  const { fake, daemon } = fakeAndDaemon({ ...FAST_SYNC_ENV, WANDB_DAEMON_SYNC_INTERVAL_MS: '60000', WANDB_DAEMON_SYNC_MAX_LINES: '1000' });
 
   it('sends every bounded batch of a stored run without waiting the interval between them', async () => {
     const client = await daemon.client();

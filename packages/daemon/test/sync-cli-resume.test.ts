@@ -3,23 +3,15 @@
  * resuming a run from the server (RunResumeStatus) that this daemon has never seen.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { FakeWandbServer } from '../test-utils/fake-wandb-server.js';
-import { API_KEY, assertKeyNotLogged, assertLines, FAST_SYNC_ENV, remoteOf, steps } from '../test-utils/sync-env.js';
-import { TempDaemon, waitFor } from '../test-utils/temp-daemon.js';
+import { before, describe, it } from 'node:test';
+import { API_KEY, assertKeyNotLogged, assertLines, fakeAndDaemon, FAST_SYNC_ENV, remoteOf, steps } from '../test-utils/sync-env.js';
+import { waitFor } from '../test-utils/temp-daemon.js';
 
 describe('wandb-daemon sync and resume from the server', () => {
-  const fake = new FakeWandbServer(API_KEY);
-  const daemon = new TempDaemon({ ...FAST_SYNC_ENV, NETRC: '/nonexistent/netrc', WANDB_DAEMON_RESUME_TIMEOUT_MS: '1000' });
+  const { fake, daemon } = fakeAndDaemon({ ...FAST_SYNC_ENV, NETRC: '/nonexistent/netrc', WANDB_DAEMON_RESUME_TIMEOUT_MS: '1000' });
   let cliEnv: NodeJS.ProcessEnv = {};
-  before(async () => {
-    await fake.listen();
-    await daemon.start();
+  before(() => {
     cliEnv = { WANDB_BASE_URL: fake.url, WANDB_API_KEY: API_KEY };
-  });
-  after(async () => {
-    await daemon.dispose();
-    await fake.close();
   });
 
   const cli = (args: string[], env: NodeJS.ProcessEnv = cliEnv) => {

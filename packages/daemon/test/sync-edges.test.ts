@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { FakeWandbServer } from '../test-utils/fake-wandb-server.js';
 import { API_KEY, assertLines, steps } from '../test-utils/sync-env.js';
-import { appendHistory, insertRun, runSyncer, setState, syncDb, turnsUntil } from '../test-utils/sync-harness.js';
+import { appendHistory, insertRun, remoteRun, runSyncer, setState, syncDb, turnsUntil } from '../test-utils/sync-harness.js';
 import { backoffDelayMs } from '../src/sync/backoff.js';
 import { buildBatch } from '../src/sync/file-stream-batch.js';
 import { fetchServerRun, resumeStep } from '../src/sync/resume-status.js';
@@ -71,11 +71,7 @@ describe('sync edge cases', () => {
 
   it('refuses to sync over a run the server already holds with history under the same id', async () => {
     fake.seedRun('fake-entity', 'p', 'taken', { history: range(0, 4).map((i) => `{"theirs":${i},"_step":${i}}`) });
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'taken', state: 'finished', exitCode: 0 });
-    appendHistory(db, pk, 2);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'taken', state: 'finished', exitCode: 0 }, 2);
     await turnsUntil(syncer, () => store.load(pk)!.fatal_error !== null || store.load(pk)!.done === 1);
     assert.match(store.load(pk)!.fatal_error ?? '', /^run taken already exists on http:\/\/127\.0\.0\.1:\d+ with 4 history lines; resume it \(init\(\{ id, resume: 'allow' \}\)\) or use another id$/);
     assert.equal(fileStreams(fake, 'taken').length, 0);
@@ -84,11 +80,7 @@ describe('sync edge cases', () => {
   });
 
   it('a run of its own on that server (another key, or back from offline) is not refused', async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'own' });
-    appendHistory(db, pk, 3);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'own' }, 3);
     await turnsUntil(syncer, () => store.load(pk)!.wm_history === 3);
     store.setRemote(pk, null); // resumed offline
     appendHistory(db, pk, 2);

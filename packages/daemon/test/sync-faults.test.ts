@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeWandbServer, type RecordedRequest } from '../test-utils/fake-wandb-server.js';
-import { API_KEY, assertLines, FAST_SYNC_ENV, remoteOf, steps } from '../test-utils/sync-env.js';
+import { API_KEY, assertLines, fakeAndDaemon, FAST_SYNC_ENV, remoteOf, steps } from '../test-utils/sync-env.js';
 import { isProcessAlive } from '../src/lifecycle/process-alive.js';
 import { TempDaemon, waitFor } from '../test-utils/temp-daemon.js';
 
@@ -15,16 +15,7 @@ const isStreamOf = (run: string) => (req: RecordedRequest) => req.path.includes(
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('sync through failures', () => {
-  const fake = new FakeWandbServer(API_KEY);
-  const daemon = new TempDaemon(ENV);
-  before(async () => {
-    await fake.listen();
-    await daemon.start();
-  });
-  after(async () => {
-    await daemon.dispose();
-    await fake.close();
-  });
+  const { fake, daemon } = fakeAndDaemon(ENV);
 
   it('retries 500s, 429 with Retry-After and a timed-out request, then delivers everything', async () => {
     fake.faults.push({ status: 500, times: 3, match: isStreamOf('flaky') });

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeWandbServer, type RecordedRequest } from '../test-utils/fake-wandb-server.js';
 import { API_KEY, assertLines, steps } from '../test-utils/sync-env.js';
-import { appendHistory, deferred, insertRun, runSyncer, setState, syncDb, turnsUntil } from '../test-utils/sync-harness.js';
+import { appendHistory, deferred, remoteRun, setState, turnsUntil } from '../test-utils/sync-harness.js';
 import type { RunSyncer } from '../src/sync/run-syncer.js';
+import { waitFor } from '../test-utils/temp-daemon.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -41,11 +42,7 @@ describe('sync generations: late answers after a reset', () => {
   });
 
   it('a late answer to the complete of a run resumed meanwhile does not mark the resumed run done', async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'resumed', state: 'finished', exitCode: 0 });
-    appendHistory(db, pk, 3);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'resumed', state: 'finished', exitCode: 0 }, 3);
     const { inFlight, release } = await holdRequest(fake, syncer, (req) => req.body?.complete === true);
     // The client re-inits with resume 'allow' (handle-run-start: resume, then reopen) and logs more.
     setState(db, pk, 'running');
@@ -64,11 +61,7 @@ describe('sync generations: late answers after a reset', () => {
   });
 
   it('a late file_stream answer from the old server does not advance the new server\'s watermarks', async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'moved' });
-    appendHistory(db, pk, 100);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'moved' }, 100);
     const { inFlight, release } = await holdRequest(fake, syncer, (req) => req.body?.files?.['wandb-history.jsonl'] !== undefined);
     // `wandb-daemon sync moved` against another server (handle-sync: setRemote, retryFatal).
     db.transaction(() => {
@@ -86,11 +79,7 @@ describe('sync generations: late answers after a reset', () => {
   });
 
   it('a late UpsertBucket answer from the old server leaves the new remote unattached', async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'moved-early' });
-    appendHistory(db, pk, 2);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'moved-early' }, 2);
     const { inFlight, release } = await holdRequest(fake, syncer, (req) => req.operationName === 'UpsertBucket');
     store.setRemote(pk, { baseUrl: other.url, apiKey: API_KEY });
     release();
@@ -103,13 +92,10 @@ describe('sync generations: late answers after a reset', () => {
   });
 
   it('abandons the request in flight when poked after a reset', { timeout: 20_000 }, async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'abandoned', state: 'finished', exitCode: 0 });
-    const { store, syncer } = runSyncer(db, pk, { requestTimeoutMs: 10 * 60_000 });
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'abandoned', state: 'finished', exitCode: 0 }, 0, { requestTimeoutMs: 10 * 60_000 });
     fake.hangWhen = (req) => req.operationName === 'UpsertBucket' && req.body.variables.name === 'abandoned';
     const inFlight = syncer.turn();
-    await turnsUntilSeen(fake, (req) => req.operationName === 'UpsertBucket' && req.body.variables.name === 'abandoned');
+    await waitFor(() => fake.requests.some((req) => req.operationName === 'UpsertBucket' && req.body.variables.name === 'abandoned'), 5_000, 'the UpsertBucket to arrive');
     syncer.abandonIfStale(store.epochOf(pk)); // same generation: nothing is abandoned
     setState(db, pk, 'running');
     store.reopen(pk);
@@ -122,11 +108,7 @@ describe('sync generations: late answers after a reset', () => {
   });
 
   it('wandb-daemon sync reopens a run left marked done with lines undelivered', async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'stuck' });
-    appendHistory(db, pk, 10);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'stuck' }, 10);
     await turnsUntil(syncer, () => store.load(pk)!.wm_history === 10);
     appendHistory(db, pk, 5);
     // What an older daemon's race left behind: done, complete sent, the run running with lines unsent.
@@ -149,7 +131,3 @@ describe('sync generations: late answers after a reset', () => {
 });
 
 /** Waits (yielding to the event loop) until the fake has received a matching request. */
-async function turnsUntilSeen(fake: FakeWandbServer, match: (req: RecordedRequest) => boolean): Promise<void> {
-  for (let i = 0; i < 1_000 && !fake.requests.some(match); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.ok(fake.requests.some(match), 'the request never arrived');
-}

@@ -7,22 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { FakeWandbServer } from '../test-utils/fake-wandb-server.js';
-import { API_KEY, assertKeyNotLogged, assertLines, FAST_SYNC_ENV, remoteOf, steps } from '../test-utils/sync-env.js';
-import { TempDaemon, waitFor } from '../test-utils/temp-daemon.js';
+import { describe, it } from 'node:test';
+import { API_KEY, assertKeyNotLogged, assertLines, fakeAndDaemon, FAST_SYNC_ENV, remoteOf, steps } from '../test-utils/sync-env.js';
+import { waitFor } from '../test-utils/temp-daemon.js';
 
 describe('sync of an online run', () => {
-  const fake = new FakeWandbServer(API_KEY);
-  const daemon = new TempDaemon(FAST_SYNC_ENV);
-  before(async () => {
-    await fake.listen();
-    await daemon.start();
-  });
-  after(async () => {
-    await daemon.dispose();
-    await fake.close();
-  });
+  const { fake, daemon } = fakeAndDaemon(FAST_SYNC_ENV);
 
   it('delivers history, events, output, summary, config and files, then complete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wds-'));

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type Database from 'better-sqlite3';
 import { FakeWandbServer, type RecordedRequest } from '../test-utils/fake-wandb-server.js';
 import { API_KEY } from '../test-utils/sync-env.js';
-import { appendHistory, insertRun, runSyncer, setState, syncDb, turnsUntil } from '../test-utils/sync-harness.js';
+import { appendHistory, insertRun, remoteRun, runSyncer, setState, syncDb, turnsUntil } from '../test-utils/sync-harness.js';
 import { SyncViews } from '../src/sync/sync-views.js';
 import { WandbHttp } from '../src/sync/wandb-http.js';
 
@@ -121,11 +121,7 @@ describe('sync of files', () => {
   });
 
   it('never reports a file uploaded without a PUT: entries missing from CreateRunFiles are an error, a null URL is not listed', async () => {
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'no-urls', state: 'finished', exitCode: 0 });
-    appendHistory(db, pk, 1);
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'no-urls', state: 'finished', exitCode: 0 }, 1);
     const mine = (req: RecordedRequest) => req.operationName === 'CreateRunFiles' && req.body.variables.run === 'no-urls';
     fake.answerWith = (req) => (mine(req) ? { data: { createRunFiles: { runID: 'x', uploadHeaders: [], files: [] } } } : undefined);
     await turnsUntil(syncer, () => fake.requests.filter(mine).length >= 3);
@@ -149,10 +145,7 @@ describe('sync of files', () => {
 
   it('applies the server\'s uploadHeaders to every PUT, replacing the content-type', async () => {
     fake.uploadHeaders = ['x-ms-blob-type:BlockBlob', 'Content-Type: text/plain'];
-    const db = syncDb();
-    const pk = insertRun(db, { runId: 'azure', state: 'finished', exitCode: 0 });
-    const { store, syncer } = runSyncer(db, pk);
-    store.setRemote(pk, { baseUrl: fake.url, apiKey: API_KEY });
+    const { db, pk, store, syncer } = remoteRun(fake, { runId: 'azure', state: 'finished', exitCode: 0 });
     await turnsUntil(syncer, () => store.load(pk)!.done === 1);
     fake.uploadHeaders = [];
     const mine = fake.requests.filter((r) => r.method === 'PUT' && r.path.includes(`/${fake.run('azure')!.id}/`));
