@@ -39,8 +39,8 @@ export function decodeBody(body: Uint8Array): unknown {
   } catch (error) {
     throw new ProtocolError('BAD_FRAME', `frame body is not valid msgpack: ${(error as Error).message}`);
   }
-  // msgpackr decodes the never-used byte 0xc1 to a marker object instead of failing. The byte is
-  // rare in valid bodies (only inside strings, binaries and numbers), so walk the value only then.
+  // msgpackr decodes the never-used byte 0xc1 to a marker object instead of failing. Bodies without
+  // the byte anywhere (inside strings, binaries and numbers included) skip the walk.
   if (body.includes(0xc1) && containsC1(value, 0)) {
     throw new ProtocolError('BAD_FRAME', 'frame body is not valid msgpack: it contains the never-used byte 0xc1');
   }
@@ -50,6 +50,19 @@ export function decodeBody(body: Uint8Array): unknown {
 function containsC1(value: unknown, depth: number): boolean {
   if (value === C1) return true;
   if (typeof value !== 'object' || value === null || depth > 256 || ArrayBuffer.isView(value)) return false;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) if (containsC1(item, depth + 1)) return true;
+  // 0xc1 bytes occur inside most float64s, so this walk runs for nearly every history batch: indexed
+  // and for-in loops, recursing only into objects, allocate nothing per node.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
+      if (item === C1 || (typeof item === 'object' && item !== null && containsC1(item, depth + 1))) return true;
+    }
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (item === C1 || (typeof item === 'object' && item !== null && containsC1(item, depth + 1))) return true;
+  }
   return false;
 }

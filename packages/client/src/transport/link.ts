@@ -80,7 +80,8 @@ interface PendingRequest {
   reject: (error: Error) => void;
 }
 
-type OutItem = { run: LinkRun; bytes: Buffer } | { frame: Buffer };
+/** An encoded record (batched with its neighbours) or a whole frame (requests). */
+type OutItem = Buffer | { frame: Buffer };
 
 interface Connection {
   socket: Socket;
@@ -153,7 +154,7 @@ export class DaemonLink {
     run.records.push(bytes);
     this.bufferedBytes += bytes.length;
     if (this.conn && !this.reconnecting) {
-      this.out.push({ run, bytes });
+      this.out.push(bytes);
       if (this.out.length - this.outHead >= MAX_BATCH_RECORDS) this.flush();
       else this.scheduleFlush();
     } else {
@@ -324,7 +325,7 @@ export class DaemonLink {
   /** Takes the next frame off the queue: consecutive records become one batch. */
   private nextFrame(): Buffer {
     const first = this.out[this.outHead]!;
-    if ('frame' in first) {
+    if (!Buffer.isBuffer(first)) {
       this.outHead += 1;
       return first.frame;
     }
@@ -332,10 +333,10 @@ export class DaemonLink {
     let bytes = 0;
     while (this.outHead < this.out.length && records.length < MAX_BATCH_RECORDS) {
       const item = this.out[this.outHead]!;
-      if ('frame' in item) break;
-      if (records.length > 0 && bytes + item.bytes.length > Math.min(BATCH_TARGET_BYTES, MAX_BATCH_PAYLOAD_BYTES)) break;
-      records.push(item.bytes);
-      bytes += item.bytes.length;
+      if (!Buffer.isBuffer(item)) break;
+      if (records.length > 0 && bytes + item.length > Math.min(BATCH_TARGET_BYTES, MAX_BATCH_PAYLOAD_BYTES)) break;
+      records.push(item);
+      bytes += item.length;
       this.outHead += 1;
     }
     return encodeBatchFrame(records);
@@ -546,7 +547,7 @@ export class DaemonLink {
       const reply = replies[i]!;
       if (reply.run !== run.key) this.rekey(run, reply.run);
       this.release(run, reply.lastSeq);
-      for (let j = run.head; j < run.seqs.length; j += 1) this.out.push({ run, bytes: run.records[j]! });
+      for (let j = run.head; j < run.seqs.length; j += 1) this.out.push(run.records[j]!);
     }
     // Requests in flight when the old connection died go after the records they follow.
     for (const [id, p] of this.pending) if (!p.reattach) this.out.push({ frame: this.requestFrame(id) });
