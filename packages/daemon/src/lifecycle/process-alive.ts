@@ -3,6 +3,7 @@
  * behind by processes that may have died.
  */
 import { readFileSync } from 'node:fs';
+import { parsePidStat, type PidStat } from '../stats/proc-parsers.js';
 
 /** Marker every daemon command line contains (the spawned entry's flag, or the CLI's bin name). */
 export const DAEMON_COMMAND_MARKER = 'wandb-daemon';
@@ -22,22 +23,17 @@ export function isProcessAlive(pid: number): boolean {
   return !isZombie(pid);
 }
 
-/**
- * The fields of Linux /proc/<pid>/stat after "pid (comm) ", starting with field 3 (state); null when
- * there is no /proc or no such process. comm may hold spaces and parentheses, so the fields start after
- * the last ')'.
- */
-function procStat(pid: number): string[] | null {
+/** /proc/<pid>/stat parsed; null when there is no /proc (macOS) or no such process. */
+function procStat(pid: number): PidStat | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return parsePidStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }
 }
 
 function isZombie(pid: number): boolean {
-  return procStat(pid)?.[0] === 'Z'; // no /proc (macOS): trust kill(pid, 0)
+  return procStat(pid)?.state === 'Z'; // no /proc (macOS): trust kill(pid, 0)
 }
 
 /**
@@ -45,7 +41,7 @@ function isZombie(pid: number): boolean {
  * unknown. A pid and its start time name one process: a reused pid has another start time.
  */
 export function processStartTime(pid: number): string | null {
-  return procStat(pid)?.[19] ?? null;
+  return procStat(pid)?.startTime ?? null;
 }
 
 /** False when a live pid runs something other than a daemon (its pid was reused). */

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { parseWandbJson, toWandbJson, type RunInfo, type RunMode, type RunState } from '@wandb-daemon/protocol';
 import type { ActiveRun } from './active-run.js';
 import type { JsonObject, SummaryRule } from '@wandb-daemon/protocol';
+import { lastRuntimeOf } from '../sync/resume-status.js';
 
 /** A row of `runs` as stored. */
 export interface RunRow {
@@ -131,13 +132,12 @@ export class RunStore {
     if (lastRuntime !== null) this.restartClock.run({ pk: row.pk, startTime: Math.max(0, now() - lastRuntime) });
   }
 
-  /** `_runtime` of the run's last stored history line (written last by `historyLine`), or null. */
+  /** `_runtime` of the run's last stored history line, or null. */
   private lastRuntime(pk: number): number | null {
     const last = this.lastHistoryLine.get(pk) as { line: string } | undefined;
-    const match = last && /"_runtime":(-?[\d.e+-]+),"_timestamp":[^,]*}$/.exec(last.line);
-    const runtime = match ? Number(match[1]) : Number.NaN;
-    return Number.isFinite(runtime) && runtime >= 0 ? runtime : null;
+    return last ? lastRuntimeOf([last.line]) : null;
   }
+
 
   finish(pk: number, exitCode: number): RunState {
     const state: RunState = exitCode === 0 ? 'finished' : 'failed';
