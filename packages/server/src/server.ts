@@ -5,7 +5,6 @@
 import { join, resolve } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { generateApiKey, isValidApiKey } from './auth/api-key.js';
-import { loadOrCreateSecret } from './auth/upload-token.js';
 import { installAuth } from './http/auth.js';
 import { registerFileStream } from './http/file-stream-route.js';
 import { registerGraphql } from './http/graphql-route.js';
@@ -15,7 +14,7 @@ import { MAX_BODY_BYTES } from './http/raw-body.js';
 import { registerReadApi } from './http/read-api.js';
 import type { ServerServices } from './http/types.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerUploads } from './http/upload-route.js';
-import { ensurePrivateDir } from '@wandb-daemon/storage-kit/private-fs';
+import { ensurePrivateDir, loadOrCreateSecret } from '@wandb-daemon/storage-kit/private-fs';
 import type { ServerStore } from './store/server-store.js';
 import { SqliteServerStore } from './store/sqlite/sqlite-store.js';
 

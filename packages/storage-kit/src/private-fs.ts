@@ -4,7 +4,8 @@
  * is 0700 and every file 0600, created that way rather than chmod-ed afterwards.
  * Node built-ins only: the client's process loads this (through the daemon's `ensure`).
  */
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 
 /** Mode of every private directory. */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -36,4 +37,20 @@ export function writeFileAtomic(path: string, content: string): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+/**
+ * A 32-byte secret kept in `path` as hex (0600): read when the file holds one, else generated and
+ * written atomically. Kept across restarts, so tokens signed or handed out before stay valid.
+ */
+export function loadOrCreateSecret(path: string): Buffer {
+  try {
+    const text = readFileSync(path, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  } catch {
+    // first start
+  }
+  const secret = randomBytes(32);
+  writeFileAtomic(path, `${secret.toString('hex')}\n`);
+  return secret;
 }

@@ -1,18 +1,9 @@
 /** The HTTP API token: random, stored 0600 in the home, kept across restarts so CLIs keep working. */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '@wandb-daemon/storage-kit/private-fs';
+import { timingSafeEqual } from 'node:crypto';
+import { loadOrCreateSecret } from '@wandb-daemon/storage-kit/private-fs';
 
 export function loadOrCreateToken(path: string): string {
-  try {
-    const existing = readFileSync(path, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/.test(existing)) return existing;
-  } catch {
-    // first start
-  }
-  const token = randomBytes(32).toString('hex');
-  writeFileAtomic(path, `${token}\n`);
-  return token;
+  return loadOrCreateSecret(path).toString('hex');
 }
 
 /** Constant-time check of an `Authorization: Bearer <token>` header. */

@@ -3,9 +3,7 @@
  * header there, so the token itself names the run and path and carries an expiry, signed with
  * HMAC-SHA256 under a secret generated once into the data dir (0600).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '@wandb-daemon/storage-kit/private-fs';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What an upload token grants: one path of one run, until `expires` (unix s). */
 export interface UploadGrant {
@@ -16,19 +14,6 @@ export interface UploadGrant {
 
 /** How long an upload URL stays valid: clients upload right away, but retry for a while. */
 export const UPLOAD_TOKEN_TTL_SECONDS = 24 * 3600;
-
-/** Reads the server secret, creating it on first start. */
-export function loadOrCreateSecret(path: string): Buffer {
-  try {
-    const text = readFileSync(path, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/.test(text)) return Buffer.from(text, 'hex');
-  } catch {
-    // first start
-  }
-  const secret = randomBytes(32);
-  writeFileAtomic(path, `${secret.toString('hex')}\n`);
-  return secret;
-}
 
 const sign = (secret: Buffer, payload: string) => createHmac('sha256', secret).update(payload).digest();
 
