@@ -80,7 +80,7 @@ export function fileSink(path: string): Sink {
 }
 
 /** What `--json` prints when no daemon runs. */
-export const NOT_RUNNING_JSON = '{"running": false}';
+const NOT_RUNNING_JSON = '{"running": false}';
 
 /** Says that no daemon runs, as JSON or as a sentence. */
 export function printNotRunning(json = false): void {

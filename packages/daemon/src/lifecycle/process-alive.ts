@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parsePidStat, type PidStat } from '../stats/proc-parsers.js';
 
 /** Marker every daemon command line contains (the spawned entry's flag, or the CLI's bin name). */
-export const DAEMON_COMMAND_MARKER = 'wandb-daemon';
+const DAEMON_COMMAND_MARKER = 'wandb-daemon';
 
 /**
  * True when a process with this pid runs. Signal 0 probes without signalling; a zombie (exited, not yet

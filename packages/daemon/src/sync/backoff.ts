@@ -16,7 +16,7 @@ export function backoffCeilingMs(attempt: number, minMs: number, maxMs: number):
 }
 
 /** A Retry-After beyond this is not believed (a misconfigured proxy must not park sync for days). */
-export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 /**
  * Parses a `Retry-After` header: delta-seconds or an HTTP date. Returns milliseconds from `now`

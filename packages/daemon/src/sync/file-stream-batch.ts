@@ -27,8 +27,6 @@ export interface FileStreamBatch {
   ack: StreamAck;
   /** True when a stream was cut by the bounds: more is waiting, send again without delay. */
   more: boolean;
-  /** Whether it carries data (false: only `uploaded`, `complete` or a heartbeat). */
-  hasData: boolean;
 }
 
 /** sha256 of text, hex. */
@@ -71,11 +69,10 @@ export function buildBatch(row: SyncRow, store: SyncStore, limits: BatchLimits):
     budget -= chunk.bytes;
   }
   const body: Record<string, unknown> = {};
-  const hasData = Object.keys(files).length > 0;
-  if (hasData) body.files = files;
+  if (Object.keys(files).length > 0) body.files = files;
   ack.uploaded = store.unreportedFiles(row.pk);
   if (ack.uploaded.length > 0) body.uploaded = ack.uploaded;
-  return { body, ack, more, hasData };
+  return { body, ack, more };
 }
 
 /** The bytes a line adds to the request body: UTF-8 of its JSON-escaped string, and a comma. */

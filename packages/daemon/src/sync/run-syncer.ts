@@ -404,7 +404,7 @@ export function paramsHash(row: SyncRow): string {
 }
 
 /** UpsertBucket variables: every one present, unset (or not part of a partial update) as null. */
-export function upsertVariables(row: SyncRow, store: SyncStore, kind: 'full' | 'config' | 'params'): Record<string, unknown> {
+function upsertVariables(row: SyncRow, store: SyncStore, kind: 'full' | 'config' | 'params'): Record<string, unknown> {
   const vars: Record<string, unknown> = Object.fromEntries(UPSERT_BUCKET_VARIABLES.map((name) => [name, null]));
   const names = row.server_entity ? serverNames(row) : { entity: row.entity, project: row.project };
   Object.assign(vars, { id: row.bucket_id, name: row.run_id, project: names.project, entity: names.entity });

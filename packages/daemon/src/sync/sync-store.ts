@@ -147,7 +147,6 @@ export class SyncStore {
           version = excluded.version, next_attempt_at = excluded.next_attempt_at, error = excluded.error, failed = excluded.failed`),
       unreported: db.prepare<[number]>('SELECT path FROM sync_files WHERE run_pk = ? AND reported = 0 AND missing = 0 ORDER BY path'),
       markReported: db.prepare('UPDATE sync_files SET reported = 1 WHERE run_pk = ? AND path = ?'),
-      fileCounts: db.prepare<[number]>('SELECT count(*) AS n FROM sync_files WHERE run_pk = ? AND reported = 1'),
       setWatermark: db.prepare(`INSERT INTO sync_watermarks (run_pk, stream, synced_lines) VALUES (?, ?, ?)
         ON CONFLICT (run_pk, stream) DO UPDATE SET synced_lines = max(synced_lines, excluded.synced_lines)`),
       forceWatermark: db.prepare(`INSERT INTO sync_watermarks (run_pk, stream, synced_lines) VALUES (?, ?, ?)
@@ -348,10 +347,6 @@ export class SyncStore {
     return (this.stmts.unreported.all(pk) as { path: string }[]).map((r) => r.path);
   }
 
-  /** Files uploaded and reported. */
-  reportedFileCount(pk: number): number {
-    return (this.stmts.fileCounts.get(pk) as { n: number }).n;
-  }
 
   /** Records a 2xx UpsertBucket answer (unless the run's sync generation moved on). */
   upserted(pk: number, epoch: number, bucket: { bucketId: string; entity: string; project: string }, hashes: { configHash: string | null; paramsHash: string | null }): boolean {

@@ -67,7 +67,7 @@ const VIEW_SELECT = `SELECT r.pk, r.run_id, r.entity, r.project, m.base_url, r.h
   FROM runs r JOIN remotes m ON m.id = r.remote_id JOIN sync_state s ON s.run_pk = r.pk`;
 
 /** Most runs `status` details. */
-export const MAX_STATUS_RUNS = 100;
+const MAX_STATUS_RUNS = 100;
 
 /** Most file errors a run's view lists. */
 const MAX_FILE_ERRORS = 20;

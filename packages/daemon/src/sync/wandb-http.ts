@@ -34,7 +34,7 @@ export class SyncError extends Error {
 }
 
 /** Statuses that end a W&B client's upload stream instead of being retried. */
-export const FATAL_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 410, 413, 422, 501]);
+const FATAL_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 410, 413, 422, 501]);
 
 /** Whether an HTTP status is retried (429, 408, 5xx but 501) rather than fatal. */
 export function isRetryableStatus(status: number): boolean {

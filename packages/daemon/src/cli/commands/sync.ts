@@ -70,7 +70,7 @@ function pick(options: SyncOptions): { project?: string; entity?: string } {
 type Outcome = 'waiting' | 'delivered' | 'failed';
 
 /** Delivered: a run that had ended is fully synced; a running one has every line counted at the request. */
-export function outcomeOf(target: SyncedRun, view: RunView): Outcome {
+function outcomeOf(target: SyncedRun, view: RunView): Outcome {
   const s = view.sync;
   if (!s) return 'waiting';
   if (s.state === 'failed') return 'failed';
@@ -81,7 +81,7 @@ export function outcomeOf(target: SyncedRun, view: RunView): Outcome {
 }
 
 /** The line printed when a run is delivered (naming the files the server refused, if any). */
-export function deliveredLine(view: RunView): string {
+function deliveredLine(view: RunView): string {
   const s = view.sync!;
   const failed = (s.fileErrors ?? []).filter((f) => f.state === 'failed');
   const refused = failed.length > 0 ? `; not uploaded: ${failed.map((f) => `${f.path} (${f.error})`).join(', ')}` : '';
