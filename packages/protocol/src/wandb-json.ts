@@ -65,6 +65,16 @@ export function parseWandbJson(text: string): unknown {
   }
 }
 
+/** Parses a W&B JSON line that should hold an object; null when it is not JSON or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value = parseWandbJson(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Replaces non-finite numbers by the strings `"NaN"`, `"Infinity"`, `"-Infinity"`, for strict-JSON
  * consumers (HTTP APIs), keeping every other value as is.

@@ -11,7 +11,8 @@ import { after, describe, it } from 'node:test';
 import { toWandbJson } from '@wandb-daemon/protocol';
 import { applyEdits, BLOCK_LINES, BlockEdits, decodeBlock, encodeBlock } from '../src/store/history-block.js';
 import { M4Accumulator, m4Points, type M4Bucket, type M4Point, type M4Result } from '../src/store/history-m4.js';
-import { flattenRow, parseHistoryLine, stepOf } from '../src/store/history-values.js';
+import { parseJsonObject } from '@wandb-daemon/protocol';
+import { flattenRow, stepOf } from '../src/store/history-values.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wandb-server-blocks-'));
@@ -41,7 +42,7 @@ interface RawValue {
 function rawValues(lines: Map<number, string>, key: string): RawValue[] {
   const out: RawValue[] = [];
   for (const [lineNo, text] of lines) {
-    const row = parseHistoryLine(text);
+    const row = parseJsonObject(text);
     const leaf = row && flattenRow(row).find((v) => v.key === key);
     if (leaf) out.push({ step: stepOf(row, lineNo), line: lineNo, value: leaf.num ?? JSON.parse(leaf.json!) });
   }

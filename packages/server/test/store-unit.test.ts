@@ -10,12 +10,13 @@ import { signUploadToken, verifyUploadToken } from '../src/auth/upload-token.js'
 import { contentTypeOf, invalidFilePath } from '../src/file-paths.js';
 import { storeErrorStatus } from '../src/http/errors.js';
 import { jsonDepthExceeds } from '../src/json-depth.js';
-import { decodeLeaf, flattenRow, parseHistoryLine, setDotted, stepOf } from '../src/store/history-values.js';
+import { decodeLeaf, flattenRow, setDotted, stepOf } from '../src/store/history-values.js';
 import { migrate, SchemaTooNewError } from '../src/store/migrations/index.js';
 import { parseOutputLine } from '../src/store/output-line.js';
 import { KEY_BLOCK_RANGE_SQL, KEY_BLOCKS_SQL } from '../src/store/sqlite/history-blocks.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
 import { isWrapped, mergeConfig, parseClientConfig, unwrapConfig, wandbConfigKeys } from '../src/store/wrapped-config.js';
+import { parseJsonObject } from '@wandb-daemon/protocol';
 
 const root = mkdtempSync(join(tmpdir(), 'wandb-server-unit-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ const freshStore = () => SqliteServerStore.open(join(root, `s${(counter += 1)}.s
 
 describe('history values', () => {
   it('flattens nested objects to dotted keys, keeps typed values and arrays whole, skips _step', () => {
-    const row = parseHistoryLine('{"_step":3,"a":{"b":1,"c":{"d":NaN}},"img":{"_type":"image-file","path":"x.png"},"l":[1,2],"s":"t","inf":-Infinity}')!;
+    const row = parseJsonObject('{"_step":3,"a":{"b":1,"c":{"d":NaN}},"img":{"_type":"image-file","path":"x.png"},"l":[1,2],"s":"t","inf":-Infinity}')!;
     const flat = Object.fromEntries(flattenRow(row).map((v) => [v.key, decodeLeaf(v.num, v.json)]));
     assert.deepEqual(Object.keys(flat).sort(), ['a.b', 'a.c.d', 'img', 'inf', 'l', 's']);
     assert.ok(Number.isNaN(flat['a.c.d']));
@@ -32,8 +33,8 @@ describe('history values', () => {
     assert.deepEqual(flat.img, { _type: 'image-file', path: 'x.png' });
     assert.deepEqual(flat.l, [1, 2]);
     assert.equal(stepOf(row, 9), 3);
-    assert.equal(stepOf(parseHistoryLine('{"a":1}'), 9), 9);
-    assert.equal(parseHistoryLine('not json'), null);
+    assert.equal(stepOf(parseJsonObject('{"a":1}'), 9), 9);
+    assert.equal(parseJsonObject('not json'), null);
   });
 });
 
@@ -52,7 +53,7 @@ describe('hostile keys and shapes', () => {
   });
 
   it('flattening keeps "__proto__" as a key and sees only an own "_type"', () => {
-    const row = parseHistoryLine('{"__proto__":{"x":1},"a":{"__proto__":{"_type":"y"},"b":1}}')!;
+    const row = parseJsonObject('{"__proto__":{"x":1},"a":{"__proto__":{"_type":"y"},"b":1}}')!;
     assert.deepEqual(flattenRow(row).map((v) => v.key).sort(), ['__proto__.x', 'a.__proto__', 'a.b']);
     const inherited = Object.assign(Object.create({ _type: 'inherited' }) as Record<string, unknown>, { v: 1 });
     assert.deepEqual(flattenRow({ o: inherited }).map((v) => v.key), ['o.v']);

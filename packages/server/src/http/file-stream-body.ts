@@ -4,7 +4,7 @@
  * (`dropped`, `failed`, `limits`) and unknown file names are accepted and ignored. Everything the
  * store cannot take is refused here, with a 4xx: a 5xx would make the client resend it forever.
  */
-import { parseWandbJson } from '@wandb-daemon/protocol';
+import { parseJsonObject } from '@wandb-daemon/protocol';
 import { invalidFilePath } from '../file-paths.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { FileStreamUpdate, LineChunk } from '../store/server-store.js';
@@ -58,12 +58,7 @@ function checkLine(name: string, lineNo: number, line: string, json: boolean): v
 /** The summary line if it is a JSON object (NaN/Infinity allowed), else undefined (kept as was). */
 function summaryLine(content: readonly string[]): string | undefined {
   const line = content[content.length - 1];
-  if (line === undefined) return undefined;
-  try {
-    return isObject(parseWandbJson(line)) ? line : undefined;
-  } catch {
-    return undefined;
-  }
+  return line !== undefined && parseJsonObject(line) ? line : undefined;
 }
 
 /** Parses the (decoded) body bytes. An empty body is a heartbeat. */

@@ -3,7 +3,7 @@
  * lines. At most MAX_HISTORY_PAGE rows per reply; `next` is the minStep of the following page.
  * M4 replies downsample one key to at most four points per bucket (see store/history-m4.ts).
  */
-import { parseWandbJson } from '@wandb-daemon/protocol';
+import { parseJsonObject } from '@wandb-daemon/protocol';
 import { m4Points } from '../store/history-m4.js';
 import type { ChartPoint, ServerStore } from '../store/server-store.js';
 
@@ -45,7 +45,7 @@ export function readHistory(store: ServerStore, runId: number, q: Record<string,
   if (keys.length > 0) {
     rows = store.historyByKeys(runId, keys, query).map((r) => ({ step: r.step, row: { _step: r.step, ...r.values } }));
   } else {
-    rows = store.historyLines(runId, query).map((l) => ({ step: l.step, row: parseRow(l.line, l.step) }));
+    rows = store.historyLines(runId, query).map((l) => ({ step: l.step, row: { ...(parseJsonObject(l.line) ?? {}), _step: l.step } }));
   }
   const last = rows[rows.length - 1];
   const next = rows.length === query.limit && last ? last.step + 1 : null;
@@ -63,14 +63,4 @@ export function readHistoryM4(store: ServerStore, runId: number, q: Record<strin
   if ([minStep, maxStep].some((n) => Number.isNaN(n))) return { error: 'minStep and maxStep must be integers' };
   const result = store.historyM4(runId, key, { xKey: '_step', minStep, maxStep, buckets });
   return { key, rawCount: result.rawCount, points: m4Points(result) };
-}
-
-function parseRow(line: string, step: number): Record<string, unknown> {
-  try {
-    const value = parseWandbJson(line);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ...(value as Record<string, unknown>), _step: step };
-  } catch {
-    // an unparsable stored line: its step is all we can show
-  }
-  return { _step: step };
 }

@@ -16,7 +16,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseWandbJson, toStrictJsonValue } from '@wandb-daemon/protocol';
+import { parseJsonObject, toStrictJsonValue } from '@wandb-daemon/protocol';
 import { blobLocation, contentTypeOf } from '../file-paths.js';
 import { memberEntity } from '../graphql/context.js';
 import type { RunRecord } from '../store/server-store.js';
@@ -105,7 +105,7 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       const from = intParam(request.query.from, 0);
       const limit = Math.min(intParam(request.query.limit, MAX_LINES_PAGE), MAX_LINES_PAGE);
       if (!(from >= 0 && limit >= 0)) return sendError(reply, 400, 'from and limit must be non-negative integers');
-      return { events: store.eventsLines(run.id, from, limit).map((e) => ({ lineNo: e.lineNo, ...asObject(e.line) })) };
+      return { events: store.eventsLines(run.id, from, limit).map((e) => ({ lineNo: e.lineNo, ...(parseJsonObject(e.line) ?? { line: e.line }) })) };
     });
 
     scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
@@ -137,13 +137,4 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       return { stopRequested: true };
     });
   });
-}
-
-function asObject(line: string): Record<string, unknown> {
-  try {
-    const value = parseWandbJson(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { line };
-  } catch {
-    return { line };
-  }
 }

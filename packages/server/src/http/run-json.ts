@@ -1,18 +1,9 @@
 /** JSON shapes of runs in the read API (values as parsed; the route makes them strict JSON). */
-import { parseWandbJson } from '@wandb-daemon/protocol';
+import { parseJsonObject } from '@wandb-daemon/protocol';
 import type { RunRecord } from '../store/server-store.js';
 import { unwrapConfig } from '../store/wrapped-config.js';
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
-
-function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value = parseWandbJson(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Seconds the run has been running: the summary's `_runtime` when logged, else wall time seen. */
 function runtimeOf(run: RunRecord, summary: Record<string, unknown>): number {
@@ -22,7 +13,7 @@ function runtimeOf(run: RunRecord, summary: Record<string, unknown>): number {
 
 /** A run as listed: metadata, state, times, config (plain values) and summary. */
 export function runListJson(run: RunRecord) {
-  const summary = parseObject(run.summary);
+  const summary = (parseJsonObject(run.summary) ?? {});
   return {
     id: run.storageId,
     entity: run.project.entity.name,
@@ -36,7 +27,7 @@ export function runListJson(run: RunRecord) {
     tags: run.tags,
     group: run.group,
     jobType: run.jobType,
-    config: unwrapConfig(parseObject(run.config)),
+    config: unwrapConfig((parseJsonObject(run.config) ?? {})),
     summary,
   };
 }
@@ -55,7 +46,7 @@ export function runDetailJson(run: RunRecord) {
     exitcode: run.exitcode,
     stopRequested: run.stopRequested,
     updatedAt: iso(run.updatedAt),
-    configWrapped: parseObject(run.config),
+    configWrapped: (parseJsonObject(run.config) ?? {}),
     historyLineCount: run.historyLineCount,
     eventsLineCount: run.eventsLineCount,
     logLineCount: run.logLineCount,

@@ -53,16 +53,6 @@ export function forEachLeaf(row: Record<string, unknown>, visit: (key: string, v
   walk('', row, 0);
 }
 
-/** Parses a history line; a line that is not a JSON object yields null. */
-export function parseHistoryLine(line: string): Record<string, unknown> | null {
-  try {
-    const value = parseWandbJson(line);
-    return isPlainObject(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The step of a history line: its `_step` when it is an integer, else the line index. */
 export function stepOf(row: Record<string, unknown> | null, lineNo: number): number {
   const step = row?._step;

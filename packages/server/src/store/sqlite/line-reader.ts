@@ -6,9 +6,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { M4Query, M4Result } from '../history-m4.js';
-import { parseHistoryLine, setDotted } from '../history-values.js';
+import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
+import { parseJsonObject } from '@wandb-daemon/protocol';
 
 /** The line-reading part of the SQLite store. */
 export class LineReader {
@@ -88,7 +89,7 @@ export class LineReader {
  * byte for byte (NaN tokens included).
  */
 function withStep(line: string, step: number): string {
-  const row = parseHistoryLine(line);
+  const row = parseJsonObject(line);
   if (!row || Object.hasOwn(row, '_step')) return line;
   const open = line.indexOf('{') + 1;
   return `${line.slice(0, open)}"_step":${step}${Object.keys(row).length > 0 ? ',' : ''}${line.slice(open)}`;

@@ -7,9 +7,9 @@
  * call reset().
  */
 import type Database from 'better-sqlite3';
-import { toWandbJson } from '@wandb-daemon/protocol';
+import { parseJsonObject, toWandbJson } from '@wandb-daemon/protocol';
 import { blockOf, BlockEdits } from '../history-block.js';
-import { forEachLeaf, parseHistoryLine, stepOf } from '../history-values.js';
+import { forEachLeaf, stepOf } from '../history-values.js';
 import { parseOutputLine } from '../output-line.js';
 import type { LineChunk } from '../server-store.js';
 import { BatchInsert } from './batch-insert.js';
@@ -64,7 +64,7 @@ export class LineWriter {
       if (old?.line === line) return;
       // A rewritten line: its old values go first, so that a key it still has is set again after.
       if (old) this.removeValues(old, edits);
-      const row = parseHistoryLine(line);
+      const row = parseJsonObject(line);
       const step = stepOf(row, lineNo);
       this.lines.add(runId, lineNo, step, line);
       if (!row) return;
@@ -104,7 +104,7 @@ export class LineWriter {
   }
 
   private removeValues(old: StoredHistoryLine, edits: KeyEdits): void {
-    const row = parseHistoryLine(old.line);
+    const row = parseJsonObject(old.line);
     if (!row) return;
     forEachLeaf(row, (key) => {
       const keyId = this.keyIds.get(key) ?? this.statements.keyId.get(key)?.id;
