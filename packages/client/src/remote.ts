@@ -3,7 +3,7 @@
  * settings, the environment, an earlier `login()` in this process and the netrc file, without any
  * network I/O: the daemon verifies and syncs in the background.
  */
-import { DEFAULT_BASE_URL, netrcMachine, netrcPath, readNetrcKey } from '@wandb-daemon/protocol/credentials';
+import { DEFAULT_BASE_URL, netrcLabel, readNetrcKey } from '@wandb-daemon/protocol/credentials';
 import type { Remote } from '@wandb-daemon/protocol/lite';
 import { checkApiKey, type ApiKey, type ResolvedInit } from './options/index.js';
 
@@ -58,7 +58,7 @@ export function keyFromEnvironment(baseUrl: string, env: NodeJS.ProcessEnv = pro
   const fromEnv = env.WANDB_API_KEY?.trim();
   if (fromEnv) return checkApiKey(fromEnv, 'environment variable WANDB_API_KEY');
   const fromNetrc = readNetrcKey(baseUrl, env);
-  return fromNetrc === null ? null : checkApiKey(fromNetrc, `${netrcPath(env)} (machine ${netrcMachine(baseUrl)})`);
+  return fromNetrc === null ? null : checkApiKey(fromNetrc, netrcLabel(baseUrl, env));
 }
 
 /**

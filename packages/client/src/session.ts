@@ -4,7 +4,7 @@
  * all runs, and the exit hooks that finish live runs when the script ends however it ends.
  */
 import { homedir, hostname } from 'node:os';
-import { netrcMachine, netrcPath } from '@wandb-daemon/protocol/credentials';
+import { netrcLabel } from '@wandb-daemon/protocol/credentials';
 import { generateRunName, ProtocolError, type FinishReply, type ResumePolicy, type RunInfo } from '@wandb-daemon/protocol/lite';
 import { connectToDaemon, DaemonStartError } from '@wandb-daemon/daemon/ensure';
 import { termlog, termwarn, termwarnOnce, type Terminal } from './console.js';
@@ -69,7 +69,7 @@ export async function init(options?: InitOptions): Promise<Run> {
 
 /** The error of `init({ force: true })` for an online run without an API key. Names where keys are looked for. */
 function notLoggedIn(baseUrl: string): UsageError {
-  const netrc = `${netrcPath(process.env)} (machine ${netrcMachine(baseUrl)})`;
+  const netrc = netrcLabel(baseUrl, process.env);
   return new UsageError(
     `Not logged in to ${baseUrl}: no API key in settings.apiKey, login(), WANDB_API_KEY or ${netrc}, and force: true refuses to run offline. Call login() or set WANDB_API_KEY.`,
   );
@@ -236,8 +236,8 @@ async function openEmbeddedLink(options: { timeoutMs: number; maxBufferedBytes: 
   const { startEmbeddedDaemon } = await import('@wandb-daemon/daemon/embedded');
   let embedded;
   try {
-    const home = process.env.WANDB_DAEMON_HOME;
-    embedded = await startEmbeddedDaemon({ ...(home !== undefined ? { home } : {}), stopAtExit: false });
+    // The home as the daemon resolves it (WANDB_DAEMON_HOME, else ~/.wandb-daemon), like a forked daemon.
+    embedded = await startEmbeddedDaemon({ stopAtExit: false });
   } catch (error) {
     throw new DaemonStartError(`${cause.message}\nand the in-process fallback failed too: ${(error as Error).message}`, '');
   }

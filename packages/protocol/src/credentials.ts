@@ -26,6 +26,11 @@ export function netrcPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.NETRC?.trim() || join(homedir(), '.netrc');
 }
 
+/** Where netrc keeps the key for a base URL, in words: `<netrc path> (machine <host[:port]>)`. */
+export function netrcLabel(baseUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  return `${netrcPath(env)} (machine ${netrcMachine(baseUrl)})`;
+}
+
 /** One `machine` (or `default`) entry of a netrc file, with where it sits in the text. */
 export interface NetrcEntry {
   machine: string | null;

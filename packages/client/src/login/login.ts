@@ -4,7 +4,7 @@
  * newly given key to netrc and keeps it for this process's later `init` calls. Loaded only when
  * `login()` is called, so that `init` and `log` never pay for it.
  */
-import { DEFAULT_BASE_URL, netrcMachine, netrcPath, readNetrcKey, writeNetrcKey } from '@wandb-daemon/protocol/credentials';
+import { DEFAULT_BASE_URL, netrcLabel, netrcMachine, netrcPath, readNetrcKey, writeNetrcKey } from '@wandb-daemon/protocol/credentials';
 import { termlog, termwarn, termwarnOnce, type Terminal } from '../console.js';
 import { CommError, UsageError } from '../errors.js';
 import { checkApiKey, type ApiKey } from '../options/api-key.js';
@@ -74,7 +74,7 @@ async function findKey(checked: CheckedLogin, baseUrl: string, env: NodeJS.Proce
     const fromEnv = env.WANDB_API_KEY?.trim();
     if (fromEnv) return { key: checkApiKey(fromEnv, 'environment variable WANDB_API_KEY'), source: 'env' };
     const fromNetrc = readNetrcKey(baseUrl, env);
-    if (fromNetrc !== null) return { key: checkApiKey(fromNetrc, `${netrcPath(env)} (machine ${netrcMachine(baseUrl)})`), source: 'netrc' };
+    if (fromNetrc !== null) return { key: checkApiKey(fromNetrc, netrcLabel(baseUrl, env)), source: 'netrc' };
   }
   if (!canPrompt()) {
     throw new UsageError(
@@ -97,7 +97,7 @@ function origin(source: KeySource, baseUrl: string, env: NodeJS.ProcessEnv): str
     case 'env':
       return 'WANDB_API_KEY';
     case 'netrc':
-      return `${netrcPath(env)} (machine ${netrcMachine(baseUrl)})`;
+      return netrcLabel(baseUrl, env);
   }
 }
 
