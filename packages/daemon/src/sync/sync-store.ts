@@ -245,7 +245,8 @@ export class SyncStore {
       const start = Math.min(first ?? total, total);
       if (start <= 0) continue;
       this.stmts.forceWatermark.run(pk, stream, start);
-      skipped[stream] = start;
+      // No local line at all: a run just continued from its server, nothing here is being left out.
+      if (first !== null) skipped[stream] = start;
     }
     if (Object.keys(skipped).length > 0) {
       this.log?.warn({ run: pk, server: new URL(remote.baseUrl).origin, skippedLines: skipped }, 'sync: the first lines of this run are not stored here (it was continued from another server); the new server gets the lines from there on');
