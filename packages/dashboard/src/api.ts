@@ -1,0 +1,204 @@
+/**
+ * The server's JSON read API, typed. Every request carries HTTP Basic auth (user `api`, the key as
+ * password) and `X-Requested-With`, which tells the server not to answer 401 with a
+ * `WWW-Authenticate` challenge (that would open the browser's own password dialog).
+ * Non-finite numbers arrive as the strings "NaN", "Infinity", "-Infinity".
+ */
+import { storedKey } from './session.js';
+
+/** An entity/project/run address. */
+export interface RunPath {
+  entity: string;
+  project: string;
+  run: string;
+}
+
+export type RunState = 'running' | 'finished' | 'failed' | 'crashed' | 'preempting';
+
+export interface Viewer {
+  username: string;
+  email: string | null;
+  entity: string;
+  entities: string[];
+}
+
+export interface ProjectInfo {
+  entity: string;
+  name: string;
+  runCount: number;
+  createdAt: string;
+  lastActivity: string;
+}
+
+/** A run as listed in a project's runs table. */
+export interface RunListItem {
+  id: string;
+  entity: string;
+  project: string;
+  /** The run id (what URLs use). */
+  name: string;
+  displayName: string | null;
+  state: RunState;
+  createdAt: string;
+  heartbeatAt: string;
+  /** Seconds. */
+  runtime: number;
+  tags: string[];
+  group: string | null;
+  jobType: string | null;
+  /** Plain (unwrapped) config values. */
+  config: Record<string, unknown>;
+  summary: Record<string, unknown>;
+}
+
+/** A metric definition from `defineMetric` (decoded from the config's `_wandb.m`). */
+export interface MetricInfo {
+  /** The metric name, or null for a glob entry. */
+  name: string | null;
+  /** A glob such as `train/*`, or null. */
+  glob: string | null;
+  stepMetric: string | null;
+  hidden: boolean;
+  goal: 'minimize' | 'maximize' | null;
+  summary: string[];
+}
+
+export interface FileInfo {
+  path: string;
+  size: number | null;
+  sha256: string | null;
+  uploaded: boolean;
+  updatedAt: string;
+}
+
+/** One run in full, as the run page shows it. */
+export interface RunDetail extends RunListItem {
+  description: string | null;
+  notes: string | null;
+  host: string | null;
+  program: string | null;
+  repo: string | null;
+  commit: string | null;
+  sweep: string | null;
+  exitcode: number | null;
+  stopRequested: boolean;
+  updatedAt: string;
+  configWrapped: Record<string, unknown>;
+  historyLineCount: number;
+  eventsLineCount: number;
+  logLineCount: number;
+  files: FileInfo[];
+  historyKeys: string[];
+  metrics: MetricInfo[];
+}
+
+/** M4 or raw points of one history key against an x axis, for the window asked. */
+export interface SeriesReply {
+  key: string;
+  /** The x axis: `_step`, `_runtime`, `_timestamp` or another history key. */
+  x: string;
+  /** Raw points in the window (points with both an x and a numeric y). */
+  rawCount: number;
+  /** True when the points are M4 buckets, false when they are every raw point of the window. */
+  aggregated: boolean;
+  /** Width of one bucket on the x axis (null when not aggregated). */
+  bucketWidth: number | null;
+  /** [x, y] pairs in x order; y may be NaN / ±Infinity. */
+  points: [number, number][];
+}
+
+export interface OutputLine {
+  lineNo: number;
+  stream: 'stdout' | 'stderr';
+  timestamp: string | null;
+  text: string;
+}
+
+/** An events line (system metrics): `_runtime`, `_timestamp`, `system.*` values. */
+export type EventsLine = { lineNo: number } & Record<string, unknown>;
+
+/** The server said no: 401 (key refused), 404 (no such thing), 400 (bad request), ... */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Turns the strict-JSON tokens back into numbers. */
+export function toNumber(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return null;
+}
+
+export function authHeaders(key: string | null = storedKey()): Record<string, string> {
+  const headers: Record<string, string> = { 'x-requested-with': 'wandb-dashboard' };
+  if (key) headers.authorization = `Basic ${btoa(`api:${key}`)}`;
+  return headers;
+}
+
+const enc = encodeURIComponent;
+const runUrl = (p: RunPath) => `/api/v1/runs/${enc(p.entity)}/${enc(p.project)}/${enc(p.run)}`;
+
+async function getJson<T>(url: string, key?: string): Promise<T> {
+  const response = await fetch(url, { headers: authHeaders(key), cache: 'no-store' });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = (await response.json()) as { errors?: { message?: string }[] };
+      message = body.errors?.[0]?.message ?? message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, message);
+  }
+  return (await response.json()) as T;
+}
+
+/** Who the key belongs to; throws ApiError(401) for a refused key. */
+export const fetchViewer = (key?: string) => getJson<Viewer>('/api/v1/viewer', key);
+
+export const fetchProjects = async () => (await getJson<{ projects: ProjectInfo[] }>('/api/v1/projects')).projects;
+
+export const fetchRuns = async (entity: string, project: string) => (await getJson<{ runs: RunListItem[] }>(`/api/v1/runs/${enc(entity)}/${enc(project)}`)).runs;
+
+export const fetchRun = (path: RunPath) => getJson<RunDetail>(runUrl(path));
+
+export interface SeriesQuery {
+  key: string;
+  /** Default `_step`. */
+  x?: string;
+  /** Pixel columns of the chart: the server makes one M4 bucket per column. */
+  buckets: number;
+  /** The x window in view (inclusive); absent for the whole run. */
+  min?: number;
+  max?: number;
+  /** Send every raw point when the window holds at most this many (default 1000). */
+  rawLimit?: number;
+}
+
+/** One key against an x axis, M4-downsampled on the server for the window. */
+export async function fetchSeries(path: RunPath, q: SeriesQuery, signal?: AbortSignal): Promise<SeriesReply> {
+  const params = new URLSearchParams({ key: q.key, x: q.x ?? '_step', buckets: String(q.buckets) });
+  if (q.min !== undefined) params.set('min', String(q.min));
+  if (q.max !== undefined) params.set('max', String(q.max));
+  if (q.rawLimit !== undefined) params.set('raw', String(q.rawLimit));
+  const response = await fetch(`${runUrl(path)}/history/m4?${params}`, { headers: authHeaders(), cache: 'no-store', ...(signal ? { signal } : {}) });
+  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
+  const reply = (await response.json()) as Omit<SeriesReply, 'points'> & { points: [number, unknown][] };
+  return { ...reply, points: reply.points.map(([x, y]) => [x, toNumber(y) ?? Number.NaN]) };
+}
+
+export const fetchOutput = async (path: RunPath, from = 0, limit = 10_000) => (await getJson<{ lines: OutputLine[] }>(`${runUrl(path)}/output?from=${from}&limit=${limit}`)).lines;
+
+export const fetchEvents = async (path: RunPath, from = 0, limit = 10_000) => (await getJson<{ events: EventsLine[] }>(`${runUrl(path)}/events?from=${from}&limit=${limit}`)).events;
+
+/** A file's bytes (the download link cannot carry the auth header, so the page fetches it). */
+export async function fetchFile(path: RunPath, file: string): Promise<Blob> {
+  const response = await fetch(`${runUrl(path)}/files/${file.split('/').map(enc).join('/')}`, { headers: authHeaders(), cache: 'no-store' });
+  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
+  return response.blob();
+}
