@@ -1,0 +1,131 @@
+/**
+ * Fetch scheduling for one chart: one slot per run, at most one request in flight per slot.
+ *
+ * - A new query (zoom window, width, key) aborts the slot's request in flight and starts the new
+ *   one: the old reply is stale.
+ * - A new data version with the same query (the live run grew) does not abort: the request in
+ *   flight finishes and one more follows it, however many versions arrived meanwhile.
+ * - Only the reply to the slot's current request is delivered, so an old reply (one that resolved
+ *   just as it was aborted, or that raced a newer one) never overwrites a newer one.
+ *
+ * Pure (the fetch function is injected), for unit tests under Node.
+ */
+import type { RunPath, SeriesQuery, SeriesReply } from '../api.js';
+
+/** Fetches one series; `fetchSeries` from the API module in the app. */
+export type FetchSeries = (path: RunPath, query: SeriesQuery, signal: AbortSignal) => Promise<SeriesReply>;
+
+/** What a slot was asked for. */
+export interface LoadRequest {
+  path: RunPath;
+  query: SeriesQuery;
+}
+
+/** The outcome of a slot's request: `key` identifies the query (see requestKey). */
+export type LoadResult = { key: string; request: LoadRequest } & ({ reply: SeriesReply; error?: undefined } | { reply?: undefined; error: Error });
+
+/** Identifies a query: equal keys mean equal requests (the data version aside). */
+export function requestKey(request: LoadRequest): string {
+  const { path, query } = request;
+  return JSON.stringify([path.entity, path.project, path.run, query.key, query.x ?? '_step', query.buckets, query.min ?? null, query.max ?? null, query.rawLimit ?? null]);
+}
+
+/** The slot name of a run. */
+export const slotOf = (path: RunPath): string => JSON.stringify([path.entity, path.project, path.run]);
+
+interface Wanted {
+  key: string;
+  request: LoadRequest;
+  version: number;
+}
+
+interface InFlight {
+  key: string;
+  version: number;
+  controller: AbortController;
+}
+
+interface Slot {
+  wanted: Wanted;
+  inFlight: InFlight | null;
+  done: { key: string; version: number } | null;
+}
+
+export class SeriesLoader {
+  private readonly slots = new Map<string, Slot>();
+  private disposed = false;
+
+  constructor(
+    private readonly fetchSeries: FetchSeries,
+    private readonly onResult: (slot: string, result: LoadResult) => void,
+  ) {}
+
+  /** Asks slot `slot` for `request` at data version `version` (fetches only what is not had yet). */
+  want(slot: string, request: LoadRequest, version: number): void {
+    if (this.disposed) return;
+    const wanted = { key: requestKey(request), request, version };
+    const state = this.slots.get(slot);
+    if (state) state.wanted = wanted;
+    else this.slots.set(slot, { wanted, inFlight: null, done: null });
+    this.pump(slot);
+  }
+
+  /** Drops (and aborts) every slot not in `keep`. */
+  retain(keep: ReadonlySet<string>): void {
+    for (const [name, slot] of this.slots) {
+      if (keep.has(name)) continue;
+      slot.inFlight?.controller.abort();
+      this.slots.delete(name);
+    }
+  }
+
+  /** True while any slot has a request in flight. */
+  get busy(): boolean {
+    return [...this.slots.values()].some((s) => s.inFlight !== null);
+  }
+
+  /** Aborts everything; no result is delivered afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.retain(new Set());
+  }
+
+  private pump(name: string): void {
+    const slot = this.slots.get(name);
+    if (!slot || this.disposed) return;
+    const { wanted, inFlight, done } = slot;
+    if (inFlight) {
+      if (inFlight.key === wanted.key) return; // same query: pump again when it lands
+      inFlight.controller.abort();
+      slot.inFlight = null;
+    } else if (done && done.key === wanted.key && done.version >= wanted.version) {
+      return;
+    }
+    this.start(name, slot);
+  }
+
+  private start(name: string, slot: Slot): void {
+    const { key, request, version } = slot.wanted;
+    const flight: InFlight = { key, version, controller: new AbortController() };
+    slot.inFlight = flight;
+    const settle = (result: LoadResult) => {
+      // The race this closes: an aborted request can still resolve (the reply was already read),
+      // and a slot dropped by retain() can still settle. Only the slot's current request counts.
+      if (this.disposed || this.slots.get(name) !== slot || slot.inFlight !== flight) return;
+      slot.inFlight = null;
+      slot.done = { key, version };
+      this.onResult(name, result);
+      this.pump(name);
+    };
+    let promise: Promise<SeriesReply>;
+    try {
+      promise = this.fetchSeries(request.path, request.query, flight.controller.signal);
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(
+      (reply) => settle({ key, request, reply }),
+      (error: unknown) => settle({ key, request, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Fetch scheduling of a chart: one request in flight per run, stale requests aborted, one follow-up
+ * fetch for live changes during a request, and no old reply ever delivered over a newer one.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RunPath, SeriesQuery, SeriesReply } from '../src/api.js';
+import { requestKey, SeriesLoader, slotOf, type LoadResult } from '../src/charts/series-loader.js';
+
+interface Call {
+  path: RunPath;
+  query: SeriesQuery;
+  signal: AbortSignal;
+  resolve(reply: SeriesReply): void;
+  reject(error: Error): void;
+}
+
+/** A fetch whose requests the test settles by hand. */
+function fakeFetch() {
+  const calls: Call[] = [];
+  const fetch = (path: RunPath, query: SeriesQuery, signal: AbortSignal) =>
+    new Promise<SeriesReply>((resolve, reject) => {
+      calls.push({ path, query, signal, resolve, reject });
+      signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+    });
+  return { calls, fetch };
+}
+
+const reply = (tag: number): SeriesReply => ({ key: 'loss', x: '_step', rawCount: tag, aggregated: false, bucketWidth: null, points: [[tag, tag]] });
+const path: RunPath = { entity: 'e', project: 'p', run: 'r1' };
+const other: RunPath = { entity: 'e', project: 'p', run: 'r2' };
+const request = (buckets: number, min?: number, max?: number, p = path) => ({ path: p, query: { key: 'loss', x: '_step', buckets, ...(min !== undefined ? { min, max } : {}) } });
+const tick = () => new Promise((r) => setImmediate(r));
+
+function setup() {
+  const { calls, fetch } = fakeFetch();
+  const results: [string, LoadResult][] = [];
+  const loader = new SeriesLoader(fetch, (slot, result) => results.push([slot, result]));
+  return { calls, results, loader };
+}
+
+describe('SeriesLoader', () => {
+  it('fetches once per slot and delivers the reply', async () => {
+    const { calls, results, loader } = setup();
+    loader.want(slotOf(path), request(500), 0);
+    loader.want(slotOf(path), request(500), 0);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.query.buckets, 500);
+    calls[0]!.resolve(reply(1));
+    await tick();
+    assert.equal(results.length, 1);
+    assert.equal(results[0]![1].reply?.rawCount, 1);
+    assert.equal(results[0]![1].key, requestKey(request(500)));
+    loader.want(slotOf(path), request(500), 0);
+    assert.equal(calls.length, 1, 'nothing new to fetch');
+  });
+
+  it('live changes during a request: one follow-up fetch after it, never two in flight', async () => {
+    const { calls, results, loader } = setup();
+    loader.want(slotOf(path), request(500), 1);
+    loader.want(slotOf(path), request(500), 2);
+    loader.want(slotOf(path), request(500), 3);
+    loader.want(slotOf(path), request(500), 4);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.signal.aborted, false, 'a live change does not abort');
+    calls[0]!.resolve(reply(1));
+    await tick();
+    assert.equal(calls.length, 2, 'exactly one more fetch');
+    assert.equal(results.length, 1);
+    calls[1]!.resolve(reply(2));
+    await tick();
+    assert.equal(calls.length, 2);
+    assert.deepEqual(results.map(([, r]) => r.reply?.rawCount), [1, 2]);
+    assert.equal(loader.busy, false);
+  });
+
+  it('a new query aborts the stale request, whose late reply is never delivered', async () => {
+    const { calls, results, loader } = setup();
+    loader.want(slotOf(path), request(500), 0);
+    loader.want(slotOf(path), request(500, 10, 20), 0);
+    assert.equal(calls.length, 2);
+    assert.equal(calls[0]!.signal.aborted, true);
+    calls[1]!.resolve(reply(2));
+    calls[0]!.resolve(reply(1)); // too late: already rejected by the abort
+    await tick();
+    assert.deepEqual(results.map(([, r]) => r.reply?.rawCount), [2]);
+    assert.equal(results[0]![1].request.query.min, 10);
+  });
+
+  it('a reply racing its abort is dropped (resolved before the abort is seen)', async () => {
+    const results: LoadResult[] = [];
+    const resolvers: ((r: SeriesReply) => void)[] = [];
+    const loader = new SeriesLoader(() => new Promise<SeriesReply>((resolve) => resolvers.push(resolve)), (_s, r) => results.push(r));
+    loader.want('a', request(100), 0);
+    resolvers[0]!(reply(1)); // settles, but its then() runs only after the abort below
+    loader.want('a', request(200), 0);
+    resolvers[1]!(reply(2));
+    await tick();
+    assert.deepEqual(results.map((r) => r.reply?.rawCount), [2]);
+  });
+
+  it('runs have their own slots; dropped runs are aborted', async () => {
+    const { calls, results, loader } = setup();
+    loader.want(slotOf(path), request(500), 0);
+    loader.want(slotOf(other), request(500, undefined, undefined, other), 0);
+    assert.equal(calls.length, 2);
+    loader.retain(new Set([slotOf(other)]));
+    assert.equal(calls[0]!.signal.aborted, true);
+    calls[1]!.resolve(reply(7));
+    await tick();
+    assert.deepEqual(results.map(([slot]) => slot), [slotOf(other)]);
+  });
+
+  it('delivers errors once, without retrying the same request', async () => {
+    const { calls, results, loader } = setup();
+    loader.want('a', request(500), 0);
+    calls[0]!.reject(new Error('503 Service Unavailable'));
+    await tick();
+    assert.equal(results[0]![1].error?.message, '503 Service Unavailable');
+    loader.want('a', request(500), 0);
+    assert.equal(calls.length, 1);
+    loader.want('a', request(500), 1);
+    assert.equal(calls.length, 2, 'a live change tries again');
+  });
+
+  it('dispose aborts everything and delivers nothing more', async () => {
+    const { calls, results, loader } = setup();
+    loader.want('a', request(500), 0);
+    loader.dispose();
+    assert.equal(calls[0]!.signal.aborted, true);
+    calls[0]!.resolve(reply(1));
+    loader.want('a', request(500), 1);
+    await tick();
+    assert.equal(calls.length, 1);
+    assert.equal(results.length, 0);
+  });
+
+  it('a fetch function that throws synchronously becomes an error result', async () => {
+    const results: LoadResult[] = [];
+    const loader = new SeriesLoader(() => {
+      throw new Error('boom');
+    }, (_s, r) => results.push(r));
+    loader.want('a', request(500), 0);
+    await tick();
+    assert.equal(results[0]?.error?.message, 'boom');
+  });
+});
