@@ -1,0 +1,99 @@
+/**
+ * Which charts a run page (or the compare view) draws, on which x axis and in which section — pure
+ * functions of the run's history keys and `defineMetric` definitions, tested without a DOM.
+ */
+import { toNumber, type EventsLine, type MetricInfo } from '../api.js';
+
+/** The toolbar's x axis choice: `auto` uses each key's step metric, else a fixed key. */
+export const AUTO_X = 'auto';
+
+/** The x axes every run has. */
+export const BUILTIN_X = ['_step', '_runtime', '_timestamp'] as const;
+
+/** The section of keys without a `/`. */
+export const DEFAULT_SECTION = 'Charts';
+
+/** fnmatch-style glob (`*` any run of characters, `?` one character), as wandb's defineMetric. */
+export function globMatches(glob: string, key: string): boolean {
+  const pattern = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${pattern}$`, 's').test(key);
+}
+
+/** The definition that applies to `key`: an exact name first, then the first matching glob. */
+export function metricFor(key: string, metrics: readonly MetricInfo[]): MetricInfo | null {
+  return metrics.find((m) => m.name === key) ?? metrics.find((m) => m.glob !== null && globMatches(m.glob, key)) ?? null;
+}
+
+/** The x key a chart of `key` uses for the toolbar's choice. */
+export function effectiveX(key: string, xAxis: string, metrics: readonly MetricInfo[]): string {
+  if (xAxis !== AUTO_X) return xAxis;
+  return metricFor(key, metrics)?.stepMetric ?? '_step';
+}
+
+/** The keys that get a chart: not internal (`_step`, `_runtime`, `_wandb`...), not hidden. */
+export function chartKeys(historyKeys: readonly string[], metrics: readonly MetricInfo[]): string[] {
+  return historyKeys.filter((k) => !k.startsWith('_') && !metricFor(k, metrics)?.hidden);
+}
+
+/** The section of a key: its prefix before the first `/`, or the default section. */
+export function sectionOf(key: string): string {
+  const slash = key.indexOf('/');
+  return slash > 0 ? key.slice(0, slash) : DEFAULT_SECTION;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Keys grouped by section: the default section first, then the others sorted; keys sorted. */
+export function groupSections(keys: readonly string[]): { name: string; keys: string[] }[] {
+  const sections = new Map<string, string[]>();
+  for (const key of keys) {
+    const name = sectionOf(key);
+    const list = sections.get(name);
+    if (list) list.push(key);
+    else sections.set(name, [key]);
+  }
+  return [...sections.entries()]
+    .sort(([a], [b]) => (a === DEFAULT_SECTION ? -1 : b === DEFAULT_SECTION ? 1 : collator.compare(a, b)))
+    .map(([name, list]) => ({ name, keys: list.sort(collator.compare) }));
+}
+
+/** Keys whose name contains every space-separated term of `query` (case-insensitive). */
+export function filterKeys(keys: readonly string[], query: string): string[] {
+  const terms = query.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  if (terms.length === 0) return [...keys];
+  return keys.filter((k) => {
+    const lower = k.toLowerCase();
+    return terms.every((t) => lower.includes(t));
+  });
+}
+
+/**
+ * The x axis choices: automatic, the built-in axes, then history keys that look numeric (their
+ * summary value is a number, or unknown).
+ */
+export function xAxisOptions(historyKeys: readonly string[], summaries: readonly Record<string, unknown>[]): string[] {
+  const numeric = (k: string) => summaries.every((s) => !Object.hasOwn(s, k) || toNumber(s[k]) !== null);
+  const others = historyKeys.filter((k) => !k.startsWith('_') && numeric(k)).sort(collator.compare);
+  return [AUTO_X, ...BUILTIN_X, ...others];
+}
+
+/** The x axis of system metrics: `_timestamp` when the toolbar shows time, else `_runtime`. */
+export const systemX = (xAxis: string): '_runtime' | '_timestamp' => (xAxis === '_timestamp' ? '_timestamp' : '_runtime');
+
+/** Points of every `system.*` key of the events lines against `xKey` (lines without x skipped). */
+export function systemSeries(events: readonly EventsLine[], xKey: string): Map<string, [number, number][]> {
+  const series = new Map<string, [number, number][]>();
+  for (const line of events) {
+    const x = toNumber(line[xKey]);
+    if (x === null || !Number.isFinite(x)) continue;
+    for (const [key, value] of Object.entries(line)) {
+      if (!key.startsWith('system.')) continue;
+      const y = toNumber(value);
+      if (y === null) continue;
+      let points = series.get(key);
+      if (!points) series.set(key, (points = []));
+      points.push([x, y]);
+    }
+  }
+  return new Map([...series.entries()].sort(([a], [b]) => collator.compare(a, b)));
+}

@@ -1,0 +1,118 @@
+/**
+ * Several runs of a project on the same charts: a legend (one colour per run, by position), the
+ * shared toolbar, one chart per key of the union of the runs' keys, system metrics, and config and
+ * summary tables highlighting what differs. Follows every run live.
+ */
+import { useMemo } from 'preact/hooks';
+import type { MetricInfo, RunDetail, RunPath } from '../api.js';
+import type { ChartRun } from '../charts/contract.js';
+import { routeHref } from '../router.js';
+import { StateBadge } from '../ui/badges.js';
+import { colorAt } from '../ui/palette.js';
+import { Section } from '../ui/section.js';
+import { chartKeys, xAxisOptions } from './chart-keys.js';
+import { ChartSections } from './chart-sections.js';
+import { ChartToolbar } from './chart-toolbar.js';
+import { CompareTable } from './compare-table.js';
+import { SystemSection } from './system-section.js';
+import { useChartPageState } from './use-page-state.js';
+import { useRunDetails } from './use-run-details.js';
+
+const pickConfig = (run: RunDetail) => run.config;
+const pickSummary = (run: RunDetail) => run.summary;
+
+/** The project and the run ids of the compare route. */
+export interface CompareViewProps {
+  entity: string;
+  project: string;
+  runs: string[];
+}
+
+/** The compare page (`data-page="compare"`). */
+export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
+  const idList = ids.join(',');
+  const paths = useMemo<RunPath[]>(() => (idList ? idList.split(',') : []).map((run) => ({ entity, project, run })), [entity, project, idList]);
+  const { details, errors, liveVersion } = useRunDetails(paths);
+  const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
+
+  // Charts draw the runs that loaded (a run that is gone would only fail); the list keeps its
+  // identity until a run loads or is renamed, so live detail refetches do not reset the charts.
+  const shape = JSON.stringify(details.map((d) => (d ? (d.displayName ?? d.name) : null)));
+  const chartRuns = useMemo<ChartRun[]>(
+    () => (JSON.parse(shape) as (string | null)[]).flatMap((label, i) => (label === null ? [] : [{ path: paths[i]!, label, color: colorAt(i) }])),
+    [paths, shape],
+  );
+  const loaded = useMemo(() => details.flatMap((d, i) => (d ? [{ run: d, color: colorAt(i) }] : [])), [details]);
+  // A key's definition comes from the first run that defines it.
+  const metrics = useMemo<MetricInfo[]>(() => loaded.flatMap((l) => l.run.metrics ?? []), [loaded]);
+  const keys = useMemo(() => chartKeys([...new Set(loaded.flatMap((l) => l.run.historyKeys))], metrics), [loaded, metrics]);
+  const xOptions = useMemo(() => xAxisOptions([...new Set(loaded.flatMap((l) => l.run.historyKeys))], loaded.map((l) => l.run.summary)), [loaded]);
+
+  const without = (id: string) => routeHref({ page: 'compare', entity, project, runs: ids.filter((r) => r !== id) });
+
+  if (paths.length === 0) {
+    return (
+      <div class="page" data-page="compare">
+        <p class="empty">
+          No runs to compare. Select runs in the <a href={routeHref({ page: 'runs', entity, project })}>runs table</a>.
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div class="page compare-page" data-page="compare">
+      <div class="page-head">
+        <h1>
+          Compare {paths.length} runs <span class="muted">in {entity}/{project}</span>
+        </h1>
+      </div>
+      <ul class="legend" aria-label="Runs">
+        {paths.map((path, i) => {
+          const d = details[i];
+          return (
+            <li key={path.run} data-run-id={path.run}>
+              <span class="swatch" style={{ background: colorAt(i) }} />
+              <a href={routeHref({ page: 'run', ...path })}>{d?.displayName ?? path.run}</a>
+              {d ? <StateBadge state={d.state} /> : null}
+              {errors[i] ? <span class="alert inline">{errors[i]}</span> : d ? null : <span class="muted">loading…</span>}
+              {paths.length > 1 ? (
+                <a class="remove" href={without(path.run)} title="Remove from the comparison" aria-label={`Remove ${path.run} from the comparison`}>
+                  ×
+                </a>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      <div class="sticky-tools">
+        <ChartToolbar state={toolbar} xOptions={xOptions} onChange={setToolbar} />
+      </div>
+      {loaded.length === 0 ? (
+        <p class="muted">Loading…</p>
+      ) : (
+        <>
+          <ChartSections
+            keys={keys}
+            metrics={metrics}
+            xAxis={toolbar.xAxis}
+            query={toolbar.query}
+            hideEmpty={toolbar.hideEmpty}
+            runs={chartRuns}
+            settings={settings}
+            liveVersion={liveVersion}
+            collapsed={collapsed}
+            onToggle={toggle}
+          />
+          <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} collapsed={collapsed.has('system')} onToggle={() => toggle('system')} />
+          <Section title="Config" panel="config" collapsed={collapsed.has('config')} onToggle={() => toggle('config')}>
+            <CompareTable label="Config" runs={loaded} pick={pickConfig} />
+          </Section>
+          <Section title="Summary" panel="summary" collapsed={collapsed.has('summary')} onToggle={() => toggle('summary')}>
+            <CompareTable label="Summary" runs={loaded} pick={pickSummary} />
+          </Section>
+        </>
+      )}
+    </div>
+  );
+}

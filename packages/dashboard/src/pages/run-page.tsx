@@ -1,0 +1,105 @@
+/**
+ * One run: header, the chart toolbar and history charts by section (visible first), system
+ * metrics, config and summary tables, console output and files — all following the run live.
+ */
+import { useMemo } from 'preact/hooks';
+import type { RunPath } from '../api.js';
+import type { ChartRun } from '../charts/contract.js';
+import { KvTable } from '../ui/kv-table.js';
+import { colorAt } from '../ui/palette.js';
+import { Section } from '../ui/section.js';
+import { chartKeys, xAxisOptions } from './chart-keys.js';
+import { ChartSections } from './chart-sections.js';
+import { ChartToolbar } from './chart-toolbar.js';
+import { ConsolePanel } from './console-panel.js';
+import { FilesPanel } from './files-panel.js';
+import { RunHeader } from './run-header.js';
+import { SystemSection } from './system-section.js';
+import { jumpTo, useChartPageState } from './use-page-state.js';
+import { useRunDetails } from './use-run-details.js';
+
+const PARTS = [
+  ['run-charts', 'Charts'],
+  ['run-system', 'System'],
+  ['run-config', 'Config'],
+  ['run-console', 'Console'],
+  ['run-files', 'Files'],
+] as const;
+
+/** The run page (`data-page="run"`). */
+export function RunPage({ path }: { path: RunPath }) {
+  const { entity, project, run: runId } = path;
+  const paths = useMemo(() => [{ entity, project, run: runId }], [entity, project, runId]);
+  const { details, errors, liveVersion } = useRunDetails(paths);
+  const run = details[0] ?? null;
+  const error = errors[0] ?? null;
+  const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
+
+  const label = run ? (run.displayName ?? run.name) : runId;
+  const chartRuns = useMemo<ChartRun[]>(() => [{ path: paths[0]!, label, color: colorAt(0) }], [paths, label]);
+  const metrics = useMemo(() => run?.metrics ?? [], [run?.metrics]);
+  const historyKeys = run?.historyKeys;
+  const keys = useMemo(() => chartKeys(historyKeys ?? [], metrics), [historyKeys, metrics]);
+  const summary = run?.summary;
+  const xOptions = useMemo(() => xAxisOptions(historyKeys ?? [], summary ? [summary] : []), [historyKeys, summary]);
+
+  if (!run) {
+    return (
+      <div class="page run-page" data-page="run" data-run-id={runId}>
+        {error ? <p class="alert">{error}</p> : <p class="muted">Loading…</p>}
+      </div>
+    );
+  }
+
+  return (
+    <div class="page run-page" data-page="run" data-run-id={runId}>
+      <RunHeader run={run} />
+      {error ? <p class="alert">Refreshing failed: {error}</p> : null}
+      <div class="sticky-tools">
+        <ChartToolbar state={toolbar} xOptions={xOptions} onChange={setToolbar} />
+        <nav class="jump" aria-label="Parts of the page">
+          {PARTS.map(([id, title]) => (
+            <button type="button" class="link" key={id} onClick={() => jumpTo(id)}>
+              {title}
+            </button>
+          ))}
+        </nav>
+      </div>
+      <div id="run-charts">
+        <ChartSections
+          keys={keys}
+          metrics={metrics}
+          xAxis={toolbar.xAxis}
+          query={toolbar.query}
+          hideEmpty={toolbar.hideEmpty}
+          runs={chartRuns}
+          settings={settings}
+          liveVersion={liveVersion}
+          collapsed={collapsed}
+          onToggle={toggle}
+        />
+      </div>
+      <div id="run-system">
+        <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} collapsed={collapsed.has('system')} onToggle={() => toggle('system')} />
+      </div>
+      <div class="two-col" id="run-config">
+        <Section title="Config" panel="config" collapsed={collapsed.has('config')} onToggle={() => toggle('config')}>
+          <KvTable label="Config" values={run.config} />
+        </Section>
+        <Section title="Summary" panel="summary" collapsed={collapsed.has('summary')} onToggle={() => toggle('summary')}>
+          <KvTable label="Summary" values={run.summary} />
+        </Section>
+      </div>
+      <div id="run-console">
+        <Section title="Console" panel="console" collapsed={collapsed.has('console')} onToggle={() => toggle('console')}>
+          <ConsolePanel path={paths[0]!} />
+        </Section>
+      </div>
+      <div id="run-files">
+        <Section title="Files" panel="files" note={String(run.files.length)} collapsed={collapsed.has('files')} onToggle={() => toggle('files')}>
+          <FilesPanel path={paths[0]!} files={run.files} />
+        </Section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+/**
+ * The runs table's logic without a DOM: rows with flattened `config.*` / `summary.*` values, sorting
+ * (numbers numerically, missing values last in both directions), filtering (free text, tags, states,
+ * config conditions such as `lr > 0.001`) and the persisted column choice.
+ */
+import { toNumber, type RunListItem, type RunState } from '../api.js';
+import { flatten } from '../ui/flatten.js';
+
+/** A run with its config and summary flattened to `config.a.b` / `summary.x` keys. */
+export interface RunRow {
+  run: RunListItem;
+  values: Map<string, unknown>;
+  /** Lower-cased name, id, tags, group and job type, for the free-text filter. */
+  haystack: string;
+}
+
+/** The fixed columns; user-added ones are `config.<key>` and `summary.<key>`. */
+export const BASE_COLUMNS = ['name', 'state', 'createdAt', 'runtime', 'tags', 'group', 'jobType'] as const;
+/** A fixed column. */
+export type BaseColumn = (typeof BASE_COLUMNS)[number];
+
+/** Every run state, in the order the state filter shows them. */
+export const STATES: readonly RunState[] = ['running', 'finished', 'failed', 'crashed', 'preempting'];
+
+/** The sort column and its direction. */
+export interface SortSpec {
+  column: string;
+  dir: 'asc' | 'desc';
+}
+
+/** A condition on one config (or summary) value. */
+export interface Condition {
+  /** A row value key: `config.lr`, `summary.loss`. */
+  key: string;
+  op: '=' | '!=' | '>' | '>=' | '<' | '<=' | '~';
+  value: string;
+}
+
+/** Everything the runs table filters by. */
+export interface RunFilter {
+  text: string;
+  /** Runs must carry every one of these tags. */
+  tags: string[];
+  /** Empty: any state. */
+  states: RunState[];
+  conditions: Condition[];
+}
+
+/** No filter: every run. */
+export const EMPTY_FILTER: RunFilter = { text: '', tags: [], states: [], conditions: [] };
+
+/** Rows of runs (flattening once per fetch, not per render). */
+export function toRows(runs: readonly RunListItem[]): RunRow[] {
+  return runs.map((run) => {
+    const values = new Map<string, unknown>();
+    for (const [k, v] of flatten(run.config)) values.set(`config.${k}`, v);
+    for (const [k, v] of flatten(run.summary)) values.set(`summary.${k}`, v);
+    const haystack = [run.name, run.displayName ?? '', run.group ?? '', run.jobType ?? '', ...run.tags].join('\n').toLowerCase();
+    return { run, values, haystack };
+  });
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Every `config.*` then `summary.*` key seen in the rows, each group sorted. */
+export function valueKeys(rows: readonly RunRow[]): string[] {
+  const keys = new Set<string>();
+  for (const row of rows) for (const k of row.values.keys()) keys.add(k);
+  const sorted = [...keys].sort(collator.compare);
+  return [...sorted.filter((k) => k.startsWith('config.')), ...sorted.filter((k) => k.startsWith('summary.'))];
+}
+
+/** Every tag of the rows, sorted. */
+export function allTags(rows: readonly RunRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => r.run.tags))].sort(collator.compare);
+}
+
+/** The value a column sorts and filters by. */
+export function cellValue(row: RunRow, column: string): unknown {
+  const run = row.run;
+  switch (column) {
+    case 'name':
+      return run.displayName ?? run.name;
+    case 'state':
+      return run.state;
+    case 'createdAt':
+      return Date.parse(run.createdAt);
+    case 'runtime':
+      return run.runtime;
+    case 'tags':
+      return run.tags.length > 0 ? run.tags.join(', ') : undefined;
+    case 'group':
+      return run.group ?? undefined;
+    case 'jobType':
+      return run.jobType ?? undefined;
+    default:
+      return row.values.get(column);
+  }
+}
+
+/** A value as a number for sorting and comparisons (numbers, NaN/Infinity tokens, booleans). */
+function numeric(value: unknown): number | null {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const n = toNumber(value);
+  return n === null || Number.isNaN(n) ? null : n;
+}
+
+const isMissing = (v: unknown) => v === undefined || v === null || v === '' || (typeof v === 'number' && Number.isNaN(v)) || v === 'NaN';
+
+/** Ascending order of two present values: numbers first (numerically), then text (naturally). */
+export function compareValues(a: unknown, b: unknown): number {
+  const na = numeric(a);
+  const nb = numeric(b);
+  if (na !== null && nb !== null) return na - nb;
+  if (na !== null) return -1;
+  if (nb !== null) return 1;
+  const sa = typeof a === 'string' ? a : JSON.stringify(a);
+  const sb = typeof b === 'string' ? b : JSON.stringify(b);
+  return collator.compare(sa, sb);
+}
+
+/** Rows sorted by a column; missing values last whatever the direction; ties keep their order. */
+export function sortRows(rows: readonly RunRow[], sort: SortSpec): RunRow[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const keyed = rows.map((row, index) => ({ row, index, value: cellValue(row, sort.column) }));
+  keyed.sort((a, b) => {
+    const ma = isMissing(a.value);
+    const mb = isMissing(b.value);
+    if (ma || mb) return ma === mb ? a.index - b.index : ma ? 1 : -1;
+    return sign * compareValues(a.value, b.value) || a.index - b.index;
+  });
+  return keyed.map((k) => k.row);
+}
+
+const OPS: Condition['op'][] = ['>=', '<=', '!=', '=', '>', '<', '~'];
+
+/**
+ * Parses `lr > 0.001`, `optimizer = adam`, `model.name ~ res` (contains), `summary.acc >= 0.9`.
+ * A key without `config.` or `summary.` means a config key. Null when not a condition.
+ */
+export function parseCondition(text: string): Condition | null {
+  const match = /^\s*([^<>=!~\s][^<>=!~]*?)\s*(>=|<=|!=|==|=|>|<|~)\s*(.*?)\s*$/.exec(text);
+  if (!match) return null;
+  const [, rawKey = '', rawOp = '', value = ''] = match;
+  const op = (rawOp === '==' ? '=' : rawOp) as Condition['op'];
+  if (!OPS.includes(op) || value === '') return null;
+  const key = rawKey.startsWith('config.') || rawKey.startsWith('summary.') ? rawKey : `config.${rawKey}`;
+  return { key, op, value: value.replace(/^(["'])(.*)\1$/, '$2') };
+}
+
+/** The condition as the user would type it. */
+export function conditionLabel(c: Condition): string {
+  return `${c.key.startsWith('config.') ? c.key.slice('config.'.length) : c.key} ${c.op} ${c.value}`;
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+
+/** True when the row's value satisfies the condition (numerically when both sides are numbers). */
+export function matchesCondition(row: RunRow, c: Condition): boolean {
+  const value = row.values.get(c.key);
+  if (value === undefined) return c.op === '!=';
+  if (c.op === '~') return text(value).toLowerCase().includes(c.value.toLowerCase());
+  const a = numeric(value);
+  const b = c.value.trim() === '' ? null : Number(c.value);
+  if (a !== null && b !== null && !Number.isNaN(b)) {
+    switch (c.op) {
+      case '=': return a === b;
+      case '!=': return a !== b;
+      case '>': return a > b;
+      case '>=': return a >= b;
+      case '<': return a < b;
+      case '<=': return a <= b;
+    }
+  }
+  const order = collator.compare(text(value), c.value);
+  switch (c.op) {
+    case '=': return order === 0;
+    case '!=': return order !== 0;
+    case '>': return order > 0;
+    case '>=': return order >= 0;
+    case '<': return order < 0;
+    case '<=': return order <= 0;
+  }
+}
+
+/** Rows passing every part of the filter. */
+export function filterRows(rows: readonly RunRow[], filter: RunFilter): RunRow[] {
+  const terms = filter.text.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  return rows.filter(
+    (row) =>
+      terms.every((t) => row.haystack.includes(t)) &&
+      filter.tags.every((t) => row.run.tags.includes(t)) &&
+      (filter.states.length === 0 || filter.states.includes(row.run.state)) &&
+      filter.conditions.every((c) => matchesCondition(row, c)),
+  );
+}
+
+/** Where the column choice of a project is kept (localStorage; only column names, nothing secret). */
+export const columnsStorageKey = (entity: string, project: string) => `wandb-daemon.columns.${entity}/${project}`;
+
+/** The user's extra columns of a project; [] when none or unreadable. */
+export function loadColumns(storage: Pick<Storage, 'getItem'> | null, entity: string, project: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(storage?.getItem(columnsStorageKey(entity, project)) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string' && (c.startsWith('config.') || c.startsWith('summary.'))) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps the user's extra columns of a project (a full or unavailable storage is ignored). */
+export function saveColumns(storage: Pick<Storage, 'setItem'> | null, entity: string, project: string, columns: readonly string[]): void {
+  try {
+    storage?.setItem(columnsStorageKey(entity, project), JSON.stringify(columns));
+  } catch {
+    // private mode or quota: the choice lasts for this page only
+  }
+}

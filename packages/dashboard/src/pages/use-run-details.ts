@@ -1,0 +1,72 @@
+/**
+ * The details of one or more runs, kept fresh by the live socket: every change bumps `liveVersion`
+ * (charts refetch their window themselves) and marks the run for a detail refetch, at most twice a
+ * second, so new keys, state and summary appear without resetting anything the user set.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { fetchRun, type RunDetail, type RunPath } from '../api.js';
+import { watchLive } from '../live.js';
+import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
+import { throttle } from '../ui/throttle.js';
+
+/** The runs' details and the live version charts refetch on. */
+export interface RunDetails {
+  /** By position of the paths; null until loaded (or when it failed). */
+  details: (RunDetail | null)[];
+  errors: (string | null)[];
+  liveVersion: number;
+}
+
+/** `paths` must keep its identity while the runs stay the same (memoize it). */
+export function useRunDetails(paths: readonly RunPath[]): RunDetails {
+  const [details, setDetails] = useState<(RunDetail | null)[]>(() => paths.map(() => null));
+  const [errors, setErrors] = useState<(string | null)[]>(() => paths.map(() => null));
+  const [liveVersion, setLiveVersion] = useState(0);
+
+  useEffect(() => {
+    let alive = true;
+    const dirty = new Set<number>(paths.map((_, i) => i));
+    const inFlight = new Set<number>();
+    const put = <T,>(set: (f: (old: T[]) => T[]) => void, index: number, value: T) =>
+      set((old) => {
+        const next = old.length === paths.length ? [...old] : paths.map((_, i) => old[i] as T);
+        next[index] = value;
+        return next;
+      });
+    const load = async (index: number) => {
+      inFlight.add(index);
+      dirty.delete(index);
+      try {
+        const detail = await fetchRun(paths[index]!);
+        if (!alive) return;
+        put(setDetails, index, detail);
+        put(setErrors, index, null);
+      } catch (e) {
+        if (alive && !handleUnauthorized(e)) put(setErrors, index, errorMessage(e));
+      } finally {
+        inFlight.delete(index);
+        // A change during the fetch may be missing from its answer: fetch it again.
+        if (alive && dirty.has(index)) refetch.call();
+      }
+    };
+    const flush = () => {
+      for (const index of [...dirty]) if (!inFlight.has(index)) void load(index);
+    };
+    const refetch = throttle(flush, 500);
+    flush();
+    const unwatch = paths.map((path, index) =>
+      watchLive(path, () => {
+        setLiveVersion((v) => v + 1);
+        dirty.add(index);
+        refetch.call();
+      }),
+    );
+    return () => {
+      alive = false;
+      refetch.cancel();
+      for (const u of unwatch) u();
+    };
+  }, [paths]);
+
+  return { details, errors, liveVersion };
+}
