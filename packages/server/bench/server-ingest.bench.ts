@@ -10,7 +10,9 @@
  * - reads: a run of READ_STEPS steps (3 keys a line) written through the store directly (no HTTP,
  *   chunks of READ_CHUNK lines; its rows/s is printed too), then one key read over its whole range,
  *   as the store's columns (HistoryBlocks.series) and as row objects (historyByKeys), and as M4
- *   with M4_BUCKETS buckets: the first (cold) read and the median of READ_REPEAT warm ones.
+ *   with M4_BUCKETS buckets: equal-split over steps (historyM4), aligned over `_step` and aligned
+ *   against x = `_runtime` (historySeries: the key paired with `_runtime` line by line from both
+ *   keys' blocks); the first (cold) read and the median of READ_REPEAT warm ones.
  * Figures are printed; nothing is asserted. BENCH_SCALE scales the row and step counts (the read run
  * is capped at 1,000,000 steps).
  */
@@ -98,6 +100,9 @@ interface ReadFigures {
   full: { first: number; median: number };
   m4: { first: number; median: number };
   m4Points: number;
+  stepSeries: { first: number; median: number };
+  runtimeSeries: { first: number; median: number };
+  runtimePoints: number;
 }
 
 function reads(): ReadFigures {
@@ -125,7 +130,14 @@ function reads(): ReadFigures {
       points = m4Points(result).length;
       return result.rawCount;
     }, READ_STEPS);
-    return { ingest, columns, full, m4, m4Points: points };
+    const stepSeries = timed(READ_REPEAT, () => store.historySeries(run.id, 'loss', { x: '_step', buckets: M4_BUCKETS, raw: 1000 }).rawCount, READ_STEPS);
+    let runtimePoints = 0;
+    const runtimeSeries = timed(READ_REPEAT, () => {
+      const result = store.historySeries(run.id, 'loss', { x: '_runtime', buckets: M4_BUCKETS, raw: 1000 });
+      runtimePoints = result.points.length;
+      return result.rawCount;
+    }, READ_STEPS);
+    return { ingest, columns, full, m4, m4Points: points, stepSeries, runtimeSeries, runtimePoints };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -146,3 +158,5 @@ console.log(`reads: one key of a ${fmt(READ_STEPS)}-step run (3 keys a line, wri
 console.log(`  full range as columns (HistoryBlocks.series):     ${ms(read.columns)}`);
 console.log(`  full range as rows (historyByKeys, ${fmt(READ_STEPS)} rows): ${ms(read.full)}`);
 console.log(`  M4, ${M4_BUCKETS} buckets (${fmt(read.m4Points)} points):            ${ms(read.m4)}`);
+console.log(`  M4 aligned against _step, ${M4_BUCKETS} buckets:      ${ms(read.stepSeries)}`);
+console.log(`  M4 aligned against _runtime, ${M4_BUCKETS} buckets (${fmt(read.runtimePoints)} points): ${ms(read.runtimeSeries)}`);

@@ -1,11 +1,13 @@
 /**
  * Starting and stopping the server: data dir (0700), database, upload secret, first-start admin,
- * the fastify app with every route, the crash sweep, and an orderly close (HTTP, then database).
+ * the fastify app with every route (the dashboard and its live socket included), the crash sweep,
+ * and an orderly close (live sockets, HTTP, then database).
  */
 import { join, resolve } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { generateApiKey, isValidApiKey } from './auth/api-key.js';
 import { installAuth } from './http/auth.js';
+import { defaultDashboardDir, registerDashboard } from './http/dashboard-route.js';
 import { registerFileStream } from './http/file-stream-route.js';
 import { registerGraphql } from './http/graphql-route.js';
 import { errorBody } from './http/errors.js';
@@ -15,6 +17,9 @@ import { registerReadApi } from './http/read-api.js';
 import type { ServerServices } from './http/types.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerUploads } from './http/upload-route.js';
 import { ensurePrivateDir, loadOrCreateSecret } from '@wandb-daemon/storage-kit/private-fs';
+import { registerLive } from './live/live-route.js';
+import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './live/live-session.js';
+import { RunChanges } from './live/run-changes.js';
 import type { ServerStore } from './store/server-store.js';
 import { SqliteServerStore } from './store/sqlite/sqlite-store.js';
 
@@ -35,6 +40,10 @@ export interface ServerOptions {
   adminKey?: string;
   /** Largest file upload accepted, in bytes; default 5 GiB. */
   maxUploadBytes?: number;
+  /** The built dashboard to serve at `/`; default the installed `@wandb-daemon/dashboard`'s dist/app. */
+  dashboardDir?: string;
+  /** Milliseconds a live socket may take to send its auth message; default 10000. */
+  liveAuthTimeoutMs?: number;
 }
 
 /** A started server. */
@@ -85,13 +94,22 @@ function ensureAdmin(store: ServerStore, adminKey: string | undefined): string |
   return key;
 }
 
-function buildApp(services: ServerServices, logger: boolean | object | undefined): FastifyInstance {
+interface AppOptions {
+  logger: boolean | object | undefined;
+  dashboardDir: string | null;
+  live: LiveLimits;
+}
+
+async function buildApp(services: ServerServices, options: AppOptions): Promise<FastifyInstance> {
+  const { logger } = options;
   const app = Fastify({
     logger: logger === undefined || logger === false ? false : loggerOptions(logger === true ? {} : (logger as Record<string, unknown>)),
     bodyLimit: MAX_BODY_BYTES,
     // Runs and files are addressed by names with dots, dashes and slashes: keep them as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
   });
+  // First: the WebSocket plugin wraps the routes declared after it.
+  await registerLive(app, services, options.live);
   installAuth(app, services.store);
   // fastify's own 404 logs the raw URL, which for a mistyped upload URL holds its token.
   app.setNotFoundHandler(async (request, reply) => {
@@ -112,6 +130,7 @@ function buildApp(services: ServerServices, logger: boolean | object | undefined
   registerFileStream(app, services);
   registerUploads(app, services);
   registerReadApi(app, services);
+  registerDashboard(app, options.dashboardDir);
   return app;
 }
 
@@ -124,7 +143,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const filesDir = join(dataDir, DATA_FILES.files);
     ensurePrivateDir(filesDir);
     const crashAfter = options.crashAfterSeconds ?? DEFAULT_CRASH_AFTER_SECONDS;
-    const refreshStates = () => void store.markCrashed(Date.now() / 1000 - crashAfter);
+    let app: FastifyInstance | null = null;
+    const changes = new RunChanges((error) => app?.log.error({ err: error }, 'a run change listener failed'));
+    const refreshStates = () => {
+      for (const run of store.markCrashed(Date.now() / 1000 - crashAfter)) changes.emit(run);
+    };
     const services: ServerServices = {
       store,
       secret: loadOrCreateSecret(join(dataDir, DATA_FILES.secret)),
@@ -132,8 +155,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null,
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       refreshStates,
+      changes,
     };
-    const app = buildApp(services, options.logger);
+    const dashboardDir = options.dashboardDir ?? defaultDashboardDir();
+    app = await buildApp(services, { logger: options.logger, dashboardDir, live: { ...DEFAULT_LIVE_LIMITS, authTimeoutMs: options.liveAuthTimeoutMs ?? DEFAULT_LIVE_LIMITS.authTimeoutMs } });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
     // Reads apply the crash rule themselves; the sweep keeps states right for nobody-reading periods.
     const sweep = setInterval(refreshStates, Math.min(30, Math.max(1, crashAfter / 2)) * 1000);

@@ -104,20 +104,74 @@ describe('files and the read API', () => {
     assert.equal(runs[0].name, 'h');
   });
 
-  it('history M4: first/min/max/last per bucket, NaN counted and sent as a string, windows, errors', async () => {
+  it('history M4: raw points when few, else aligned M4 (first/min/max/last), NaN counted and sent as a string, windows with edge points, errors', async () => {
     const ys = ['5', '3', 'NaN', '8', '4', '2', '7', '1', '6', 'NaN'];
-    const lines = ys.map((y, step) => `{"_step":${step},"loss":${y},"note":"n${step}"}`);
+    const lines = ys.map((y, step) => `{"_step":${step},"_runtime":${step * 0.5},"loss":${y},"note":"n${step}"}`);
     await client.fileStream('admin/hist/m4', { files: { 'wandb-history.jsonl': { offset: 0, content: lines } } });
     const m4 = (query: string) => client.get(`/api/v1/runs/admin/hist/m4/history/m4?${query}`);
     const whole = await m4('key=loss&buckets=2');
     assert.equal(whole.status, 200);
-    assert.deepEqual(whole.body, { key: 'loss', rawCount: 10, points: [[0, 5], [1, 3], [3, 8], [4, 4], [5, 2], [6, 7], [7, 1], [9, 'NaN']] });
-    assert.deepEqual((await m4('key=loss&buckets=1&minStep=2&maxStep=5')).body, { key: 'loss', rawCount: 4, points: [[2, 'NaN'], [3, 8], [5, 2]] });
-    assert.deepEqual((await m4('key=loss&buckets=1000')).body.points.length, 10, 'more buckets than steps: every point');
-    assert.deepEqual((await m4('key=note&buckets=5')).body, { key: 'note', rawCount: 0, points: [] }, 'strings are no chart points');
-    assert.deepEqual((await m4('key=absent&buckets=5')).body, { key: 'absent', rawCount: 0, points: [] });
-    for (const bad of ['buckets=5', 'key=loss', 'key=loss&buckets=0', 'key=loss&buckets=x', 'key=loss&buckets=5&minStep=1.5']) assert.equal((await m4(bad)).status, 400, bad);
+    const all = [[0, 5], [1, 3], [2, 'NaN'], [3, 8], [4, 4], [5, 2], [6, 7], [7, 1], [8, 6], [9, 'NaN']];
+    assert.deepEqual(whole.body, { key: 'loss', x: '_step', rawCount: 10, aggregated: false, bucketWidth: null, points: all }, 'at most raw (1000) points: every one');
+    // Width 8 (the smallest power of two with 9 / w <= 2): buckets [0, 8) and [8, 16).
+    assert.deepEqual((await m4('key=loss&buckets=2&raw=0')).body, { key: 'loss', x: '_step', rawCount: 10, aggregated: true, bucketWidth: 8, points: [[0, 5], [3, 8], [7, 1], [8, 6], [9, 'NaN']] });
+    // Window [2, 5], width 4: [0, 4) and [4, 8); the nearest points outside come first and last.
+    assert.deepEqual((await m4('key=loss&buckets=1&min=2&max=5&raw=0')).body, { key: 'loss', x: '_step', rawCount: 4, aggregated: true, bucketWidth: 4, points: [[1, 3], [2, 'NaN'], [3, 8], [4, 4], [5, 2], [6, 7]] });
+    assert.deepEqual((await m4('key=loss&buckets=1&minStep=2&maxStep=5')).body, { key: 'loss', x: '_step', rawCount: 4, aggregated: false, bucketWidth: null, points: [[1, 3], [2, 'NaN'], [3, 8], [4, 4], [5, 2], [6, 7]] });
+    assert.deepEqual((await m4('key=loss&buckets=5&min=-3&max=1.5')).body.points, [[0, 5], [1, 3], [2, 'NaN']], 'nothing before: only the point after');
+    assert.deepEqual((await m4('key=loss&buckets=5&min=2.2&max=2.8')).body, { key: 'loss', x: '_step', rawCount: 0, aggregated: false, bucketWidth: null, points: [[2, 'NaN'], [3, 8]] }, 'an empty window still gets its edges');
+    assert.deepEqual((await m4('key=loss&x=_runtime&buckets=2&raw=0')).body, { key: 'loss', x: '_runtime', rawCount: 10, aggregated: true, bucketWidth: 4, points: [[0, 5], [1.5, 8], [3.5, 1], [4, 6], [4.5, 'NaN']] });
+    assert.deepEqual((await m4('key=loss&x=_runtime&buckets=10&min=1&max=2.5')).body, { key: 'loss', x: '_runtime', rawCount: 4, aggregated: false, bucketWidth: null, points: [[0.5, 3], [1, 'NaN'], [1.5, 8], [2, 4], [2.5, 2], [3, 7]] });
+    assert.deepEqual((await m4('key=_runtime&x=loss&buckets=10')).body.points, [[1, 3.5], [2, 2.5], [3, 0.5], [4, 2], [5, 0], [6, 4], [7, 3], [8, 1.5]], 'any key as x; NaN x is no point');
+    assert.deepEqual((await m4('key=note&buckets=5')).body, { key: 'note', x: '_step', rawCount: 0, aggregated: false, bucketWidth: null, points: [] }, 'strings are no chart points');
+    assert.deepEqual((await m4('key=absent&buckets=5')).body, { key: 'absent', x: '_step', rawCount: 0, aggregated: false, bucketWidth: null, points: [] });
+    assert.deepEqual((await m4('key=loss&x=absent&buckets=5')).body, { key: 'loss', x: 'absent', rawCount: 0, aggregated: false, bucketWidth: null, points: [] });
+    assert.deepEqual((await m4('key=loss&x=note&buckets=5')).body.rawCount, 0, 'a string x is no x');
+    const bad = ['buckets=5', 'key=loss', 'key=loss&buckets=0', 'key=loss&buckets=x', 'key=loss&buckets=100001', 'key=loss&buckets=5&minStep=1.5', 'key=loss&buckets=5&min=abc', 'key=loss&buckets=5&max=1e400', 'key=loss&buckets=5&min=0x10', 'key=loss&buckets=5&raw=-1', 'key=loss&buckets=5&raw=100001', 'key=loss&buckets=5&raw=1.5', 'key=loss&x=&buckets=5', 'key=loss&x=_runtime&buckets=5&minStep=1', 'key=loss&key=acc&buckets=5'];
+    for (const query of bad) assert.equal((await m4(query)).status, 400, query);
     assert.equal((await client.get('/api/v1/runs/admin/hist/nope/history/m4?key=loss&buckets=2')).status, 404);
+  });
+
+  it('run detail decodes metric definitions from _wandb.m; malformed entries are skipped', async () => {
+    // As Python's proto_encode_to_dict (and the daemon's encoder) write MetricRecords.
+    const m = [
+      { '1': 'epoch' },
+      { '1': 'val/loss', '5': 1, '6': [3], '7': [1, 5], '8': 1 },
+      { '2': 'train/*', '5': 1, '6': [1, 2, 3] },
+      { '1': 'acc', '6': [3], '7': [2, 3, 4, 6, 7, 8], '8': 2 },
+      { '1': 'old', '4': 'epoch' },
+      5,
+      'x',
+      null,
+      [],
+      {},
+      { '1': 7 },
+      { '1': 'bad-index', '5': 99 },
+      { '1': 'zero-index', '5': 0 },
+      { '1': 'bad-options', '6': 'hidden' },
+      { '1': 'bad-mode', '7': [42] },
+      { '1': 'bad-goal', '8': 9 },
+      { '1': 'to-malformed', '5': 6 },
+    ];
+    const config = JSON.stringify({ lr: { value: 0.1 }, _wandb: { value: { t: {}, m } } });
+    const upsert = await client.gql(doc.UPSERT_BUCKET, { ...doc.nullUpsertVariables(), name: 'metrics', project: 'defs', config }, 'UpsertBucket');
+    assert.equal(upsert.status, 200, JSON.stringify(upsert.body));
+    const detail = (await client.get('/api/v1/runs/admin/defs/metrics')).body;
+    assert.deepEqual(detail.metrics, [
+      { name: 'epoch', glob: null, stepMetric: null, hidden: false, goal: null, summary: [] },
+      { name: 'val/loss', glob: null, stepMetric: 'epoch', hidden: false, goal: 'minimize', summary: ['min', 'last'] },
+      { name: null, glob: 'train/*', stepMetric: 'epoch', hidden: true, goal: null, summary: [] },
+      { name: 'acc', glob: null, stepMetric: null, hidden: false, goal: 'maximize', summary: ['max', 'mean', 'best', 'none', 'copy', 'first'] },
+      { name: 'old', glob: null, stepMetric: 'epoch', hidden: false, goal: null, summary: [] },
+    ]);
+    assert.deepEqual(detail.config, { lr: 0.1, _wandb: { t: {}, m } });
+    for (const [name, bad] of [['not-a-list', { m: { '1': 'x' } }], ['no-wandb', null], ['wandb-not-object', 3]] as const) {
+      const cfg = bad === null ? '{"lr":{"value":1}}' : JSON.stringify({ _wandb: { value: bad } });
+      await client.gql(doc.UPSERT_BUCKET, { ...doc.nullUpsertVariables(), name, project: 'defs', config: cfg }, 'UpsertBucket');
+      const reply = await client.get(`/api/v1/runs/admin/defs/${name}`);
+      assert.equal(reply.status, 200, name);
+      assert.deepEqual(reply.body.metrics, [], name);
+    }
   });
 
   it('serves /healthz without a key', async () => {

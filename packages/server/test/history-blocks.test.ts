@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { toWandbJson } from '@wandb-daemon/protocol';
 import { applyEdits, BLOCK_LINES, BlockEdits, decodeBlock, encodeBlock } from '../src/store/history-block.js';
-import { M4Accumulator, m4Points, type M4Bucket, type M4Point, type M4Result } from '../src/store/history-m4.js';
+import { AlignedM4Accumulator, alignedWidth, M4Accumulator, m4Points, type M4Bucket, type M4Point, type M4Result } from '../src/store/history-m4.js';
+import type { SeriesQuery, SeriesResult } from '../src/store/history-series.js';
 import { parseJsonObject } from '@wandb-daemon/protocol';
 import { flattenRow, stepOf } from '../src/store/history-values.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
@@ -73,6 +74,71 @@ function bruteM4(values: RawValue[], buckets: number, minStep?: number, maxStep?
   return { rawCount: points.length, range: { lo, hi }, buckets: out };
 }
 
+/** One point of a series: x, y and line, from the raw lines. */
+function rawPoints(lines: Map<number, string>, key: string, xKey: string): M4Point[] {
+  const out: M4Point[] = [];
+  for (const [lineNo, text] of lines) {
+    const row = parseJsonObject(text);
+    if (!row) continue;
+    const leaves = flattenRow(row);
+    const y = leaves.find((v) => v.key === key)?.num;
+    const x = xKey === '_step' ? stepOf(row, lineNo) : leaves.find((v) => v.key === xKey)?.num;
+    if (typeof y === 'number' && typeof x === 'number' && Number.isFinite(x)) out.push({ x, y, line: lineNo });
+  }
+  return out.sort((a, b) => a.x - b.x || a.line - b.line);
+}
+
+/** The bucket width by search: the smallest power of two with span / w <= buckets (and the floors). */
+function bruteWidth(lo: number, hi: number, buckets: number, integer: boolean): number {
+  const floor = integer ? 1 : Math.max(Math.abs(lo), Math.abs(hi)) * 2 ** -52;
+  for (let e = -1074; ; e += 1) {
+    const w = 2 ** e;
+    if ((hi - lo) / w <= buckets && w >= floor) return w;
+  }
+}
+
+/** A series by brute force: filter the window, then every point or aligned M4 buckets. */
+function bruteSeries(all: M4Point[], q: SeriesQuery): SeriesResult {
+  const empty: SeriesResult = { rawCount: 0, aggregated: false, bucketWidth: null, buckets: [], points: [], before: null, after: null };
+  const min = q.min ?? -Infinity;
+  const max = q.max ?? Infinity;
+  if (min > max) return empty;
+  const inWindow = all.filter((p) => p.x >= min && p.x <= max);
+  const before = q.min === undefined ? null : (all.filter((p) => p.x < min).pop() ?? null);
+  const after = q.max === undefined ? null : (all.find((p) => p.x > max) ?? null);
+  if (inWindow.length <= q.raw) return { ...empty, rawCount: inWindow.length, points: inWindow, before, after };
+  const lo = q.min ?? inWindow[0]!.x;
+  const hi = q.max ?? inWindow[inWindow.length - 1]!.x;
+  const width = bruteWidth(lo, hi, q.buckets, q.x === '_step');
+  const byBucket = new Map<number, M4Point[]>();
+  for (const p of inWindow) {
+    const k = Math.floor(p.x / width);
+    if (!byBucket.has(k)) byBucket.set(k, []);
+    byBucket.get(k)!.push(p);
+  }
+  const buckets: M4Bucket[] = [...byBucket.entries()].map(([index, ps]) => {
+    const valid = ps.filter((p) => !Number.isNaN(p.y));
+    const min = valid.reduce<M4Point | null>((m, p) => (m === null || p.y < m.y ? p : m), null);
+    const max = valid.reduce<M4Point | null>((m, p) => (m === null || p.y > m.y ? p : m), null);
+    return { index, count: ps.length, first: ps[0]!, last: ps[ps.length - 1]!, min, max };
+  });
+  const points = buckets.flatMap((b) => {
+    const distinct = new Map<number, M4Point>();
+    for (const p of [b.first, b.min, b.max, b.last]) if (p) distinct.set(p.line, p);
+    return [...distinct.values()].sort((a, b) => a.x - b.x || a.line - b.line);
+  });
+  return { rawCount: inWindow.length, aggregated: true, bucketWidth: width, buckets, points, before, after };
+}
+
+/** `_runtime` of a line: mostly increasing seconds, some going back, some NaN, text, missing or infinite. */
+function runtimeOf(lineNo: number): unknown {
+  if (lineNo % 13 === 0) return undefined;
+  if (lineNo % 97 === 0) return Number.NaN;
+  if (lineNo % 101 === 0) return 'n/a';
+  if (lineNo % 211 === 0) return Infinity;
+  return lineNo * 0.37 - (lineNo % 7 === 0 ? 50 : 0);
+}
+
 /**
  * A history line: increasing steps, except in blocks 1 and 3 of every 4 where some are out of order
  * or missing; odd values (NaN, ±Infinity) now and then, and strings in blocks 2 and 3 of every 4.
@@ -87,6 +153,8 @@ function makeLine(random: () => number, lineNo: number, version: number): string
   row.loss = pick < 0.05 ? Number.NaN : pick < 0.07 ? Infinity : pick < 0.08 ? -Infinity : pick < 0.1 && region >= 2 ? 'diverged' : Math.round(random() * 1000) / 10 + version;
   if (random() < 0.7) row.acc = { train: Math.round(random() * 100) };
   if (random() < 0.1) row.img = { _type: 'image-file', path: `media/images/img_${lineNo}.png` };
+  const runtime = runtimeOf(lineNo + version);
+  if (runtime !== undefined) row._runtime = runtime;
   return toWandbJson(row);
 }
 
@@ -184,6 +252,51 @@ describe('M4 accumulator', () => {
   });
 });
 
+describe('aligned M4', () => {
+  it('addSorted over ordered points equals add() point by point, on integer and fractional x', () => {
+    const random = rng(11);
+    const n = 5000;
+    for (const scale of [1, 0.013]) {
+      const xs = new Float64Array(n);
+      const ys = new Float64Array(n);
+      const lines = Float64Array.from({ length: n }, (_, i) => i);
+      xs[0] = -40 * scale;
+      for (let i = 1; i < n; i += 1) xs[i] = xs[i - 1]! + (random() < 0.2 ? 0 : Math.floor(random() * 3) * scale);
+      for (let i = 0; i < n; i += 1) ys[i] = random() < 0.1 ? Number.NaN : Math.floor(random() * 20) - 10;
+      for (const buckets of [1, 3, 50, 999, 20_000]) {
+        const width = alignedWidth(xs[0]!, xs[n - 1]!, buckets, scale === 1);
+        const one: M4Accumulator = new AlignedM4Accumulator(xs[0]!, xs[n - 1]!, width);
+        const runs: M4Accumulator = new AlignedM4Accumulator(xs[0]!, xs[n - 1]!, width);
+        for (let i = 0; i < n; i += 1) one.add(xs[i]!, ys[i]!, lines[i]!);
+        for (let i = 0; i < n; i += 700) runs.addSorted(xs, ys, lines, i, Math.min(n, i + 700));
+        const result: M4Result = one.result();
+        assert.deepStrictEqual(runs.result(), result, `scale ${scale} buckets ${buckets}`);
+        assert.ok(result.buckets.length <= buckets + 1, `${result.buckets.length} buckets for ${buckets}`);
+        for (const b of result.buckets) assert.ok(b.first.x >= b.index * width && b.last.x < (b.index + 1) * width);
+      }
+    }
+  });
+
+  it('widths are powers of two, the smallest that fit, exact at extreme windows', () => {
+    assert.equal(alignedWidth(0, 1000, 1000, true), 1);
+    assert.equal(alignedWidth(0, 1001, 1000, true), 2);
+    assert.equal(alignedWidth(5, 5, 10, true), 1);
+    assert.equal(alignedWidth(0, 1, 1000, false), 2 ** -9);
+    assert.equal(alignedWidth(0, 0.75, 3, false), 0.25);
+    assert.equal(alignedWidth(1.7e9, 1.7e9, 10, false), 2 ** -21, 'one value: about the spacing of doubles there (2^-22)');
+    assert.equal(alignedWidth(-Number.MAX_VALUE, Number.MAX_VALUE, 1, false), 2 ** 1023);
+    const acc = new AlignedM4Accumulator(-Number.MAX_VALUE, Number.MAX_VALUE, 2 ** 1023);
+    acc.add(-Number.MAX_VALUE, 1, 0);
+    acc.add(Number.MAX_VALUE, 2, 1);
+    assert.equal(acc.result().rawCount, 2);
+    for (const [lo, hi, b] of [[0, 1e6, 1000], [3.5, 1e-3, 7], [1.7e9, 1.7e9 + 3600, 1400], [-2, 2, 1]] as const) {
+      const w = alignedWidth(Math.min(lo, hi), Math.max(lo, hi), b, false);
+      assert.ok(Number.isInteger(Math.log2(w)));
+      assert.ok(Math.abs(hi - lo) / w <= b && Math.abs(hi - lo) / (w / 2) > b);
+    }
+  });
+});
+
 describe('per-key reads and M4 against brute force', () => {
   const store = freshStore();
   after(() => store.close());
@@ -245,6 +358,68 @@ describe('per-key reads and M4 against brute force', () => {
     assert.ok(rawValues(lines, 'loss').some((v) => Number.isNaN(v.value)), 'the history has NaN values');
     assert.deepEqual(store.historyM4(run.id, 'nope', { buckets: 10 }), { rawCount: 0, range: null, buckets: [] });
     assert.throws(() => store.historyM4(run.id, 'loss', { buckets: 0 }), RangeError);
+  });
+
+  it('historySeries against _step, _runtime and acc.train equals brute force: raw or aligned M4, windows, edges', () => {
+    const windows: [number | undefined, number | undefined][] = [[undefined, undefined], [1500, 4500], [0, 0], [4000, 3000], [undefined, 2000], [3000, undefined], [20_000, undefined], [50_000, undefined], [1, 23_999], [1500.5, 4500.25], [-1e300, 1e300], [1500, 6141], [2049, 6000]];
+    let aggregated = 0;
+    let raw = 0;
+    let edges = 0;
+    for (const xKey of ['_step', '_runtime', 'acc.train']) {
+      for (const key of ['loss', 'acc.train', 'img', '_runtime']) {
+        const all = rawPoints(lines, key, xKey);
+        for (const buckets of [1, 7, 100, 1000]) {
+          for (const rawLimit of [0, 1000, 100_000]) {
+            for (const [wMin, wMax] of windows) {
+              // Windows in step units, scaled to each axis.
+              const scale = xKey === '_runtime' ? 0.185 : xKey === 'acc.train' ? 0.004 : 1;
+              const min = wMin === undefined ? undefined : wMin * scale;
+              const max = wMax === undefined ? undefined : wMax * scale;
+              const query: SeriesQuery = { x: xKey, min, max, buckets, raw: rawLimit };
+              const expected = bruteSeries(all, query);
+              const actual = store.historySeries(run.id, key, query);
+              assert.deepStrictEqual(actual, expected, `${key} against ${xKey}, buckets ${buckets}, raw ${rawLimit}, [${min}, ${max}]`);
+              if (expected.aggregated) aggregated += 1;
+              else if (expected.rawCount > 0) raw += 1;
+              if (expected.before || expected.after) edges += 1;
+            }
+          }
+        }
+      }
+    }
+    assert.ok(aggregated > 100 && raw > 100 && edges > 100, `aggregated ${aggregated}, raw ${raw}, with edges ${edges}`);
+    assert.ok(rawPoints(lines, 'loss', '_runtime').some((p, i, ps) => i > 0 && p.line < ps[i - 1]!.line), '_runtime is not in line order');
+    assert.deepStrictEqual(store.historySeries(run.id, 'nope', { x: '_step', buckets: 10, raw: 10 }).rawCount, 0);
+    assert.deepStrictEqual(store.historySeries(run.id, 'loss', { x: 'nope', buckets: 10, raw: 10 }).points, []);
+    assert.throws(() => store.historySeries(run.id, 'loss', { x: '_step', buckets: 0, raw: 10 }), RangeError);
+    assert.throws(() => store.historySeries(run.id, 'loss', { x: '_step', buckets: 10, raw: 10, min: Number.NaN }), RangeError);
+  });
+
+  it('aligned buckets are stable: a longer run keeps every earlier full bucket', () => {
+    const grow = freshStore();
+    try {
+      const user = grow.createUser('g');
+      const r = grow.ensureRun(user.defaultEntity, 'p', 'g');
+      const random = rng(3);
+      const line = (i: number) => toWandbJson({ _step: i, _runtime: i * 0.25, v: Math.round(random() * 1000) });
+      let previous: SeriesResult | null = null;
+      for (let offset = 0; offset < 8000; offset += 500) {
+        grow.applyFileStream(r.id, { history: { offset, content: Array.from({ length: 500 }, (_, k) => line(offset + k)) } }, 1);
+        for (const x of ['_step', '_runtime']) {
+          const now = grow.historySeries(r.id, 'v', { x, buckets: 100, raw: 0 });
+          if (x === '_runtime' || previous === null || previous.bucketWidth !== now.bucketWidth) {
+            if (x === '_step') previous = now;
+            continue;
+          }
+          // Same width: every bucket but the last one before is unchanged.
+          assert.deepStrictEqual(now.buckets.slice(0, previous.buckets.length - 1), previous.buckets.slice(0, -1));
+          previous = now;
+        }
+      }
+      assert.equal(previous!.bucketWidth, 128);
+    } finally {
+      grow.close();
+    }
   });
 
   it('m4Points lists each bucket once per distinct point, in (x, line) order', () => {

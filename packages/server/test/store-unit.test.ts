@@ -166,13 +166,13 @@ describe('SQLite store', () => {
     const viewer = store.createUser('u');
     const run = store.ensureRun(viewer.defaultEntity, 'p', 'r');
     store.applyFileStream(run.id, {}, 100);
-    assert.equal(store.markCrashed(50), 0);
-    assert.equal(store.markCrashed(200), 1);
+    assert.equal(store.markCrashed(50).length, 0);
+    assert.deepEqual(store.markCrashed(200).map((r) => [r.name, r.state]), [['r', 'crashed']]);
     assert.equal(store.findRun({ entity: 'u', project: 'p', run: 'r' })!.state, 'crashed');
     store.applyFileStream(run.id, {}, 300);
     assert.equal(store.findRun({ entity: 'u', project: 'p', run: 'r' })!.state, 'running');
     store.applyFileStream(run.id, { complete: true, exitcode: 0 }, 400);
-    assert.equal(store.markCrashed(1000), 0);
+    assert.equal(store.markCrashed(1000).length, 0);
     store.close();
   });
 

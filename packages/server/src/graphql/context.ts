@@ -1,4 +1,5 @@
 /** What every resolver gets: the store, the authenticated viewer and how to build URLs. */
+import type { RunChanges } from '../live/run-changes.js';
 import type { EntityRef, ServerStore, Viewer } from '../store/server-store.js';
 
 /** Per-request GraphQL context. */
@@ -11,6 +12,8 @@ export interface GraphqlContext {
   uploadUrl(runId: number, path: string): string;
   /** Applies the crash rule before a read, so states are current. */
   refreshStates(): void;
+  /** Where writes announce the runs they changed (the live socket listens). */
+  changes: RunChanges;
 }
 
 /** The viewer's entity named `name` (default entity for null/empty), or null when not a member. */

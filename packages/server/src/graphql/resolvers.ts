@@ -107,6 +107,7 @@ export const rootValue = {
         tags: input.tags,
         summary: input.summaryMetrics,
       });
+      ctx.changes.emit(run);
       return { bucket: new RunView(run), inserted, updateAvailable: false, serverSettings: { serverMessages: [] } };
     } catch (error) {
       throw new GraphQLError(`upsertBucket: ${(error as Error).message}`);
@@ -115,19 +116,22 @@ export const rootValue = {
 
   createRunFiles: ({ input }: { input: RunFilesInput }, ctx: GraphqlContext) => {
     const run = runForFiles(ctx, input);
+    // The run may be new, and the page lists its files.
+    ctx.changes.emit(run);
     return { runID: run.storageId, uploadHeaders: [], files: input.files.map((name) => new FileView(run, name, ctx)) };
   },
 
   markRunFilesUploaded: ({ input }: { input: RunFilesInput }, ctx: GraphqlContext) => {
     const run = runForFiles(ctx, input);
     ctx.store.markUploaded(run.id, input.files);
+    ctx.changes.emit(run);
     return { success: true };
   },
 
   stopRun: ({ input }: { input: { id: string } }, ctx: GraphqlContext) => {
     const run = ctx.store.findRunByStorageId(input.id);
     if (!run || !memberEntity(ctx.viewer, run.project.entity.name)) throw new GraphQLError(`no run with id ${input.id}`);
-    ctx.store.requestStop(run.id);
+    ctx.changes.emit(ctx.store.requestStop(run.id));
     return { success: true };
   },
 };

@@ -44,6 +44,7 @@ export function registerFileStream(app: FastifyInstance, services: ServerService
       try {
         const run = services.store.ensureRun(entity, project, runName);
         const after = services.store.applyFileStream(run.id, update, Date.now() / 1000);
+        services.changes.emit(after);
         return after.stopRequested ? { stopped: true } : {};
       } catch (error) {
         const status = storeErrorStatus(error);

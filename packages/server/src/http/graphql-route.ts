@@ -36,6 +36,7 @@ function contextFor(request: FastifyRequest, services: ServerServices): GraphqlC
       return `${baseUrl}${UPLOAD_PREFIX}${token}`;
     },
     refreshStates: services.refreshStates,
+    changes: services.changes,
   };
 }
 

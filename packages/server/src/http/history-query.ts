@@ -1,10 +1,10 @@
 /**
  * History reads for the API: selected keys from the per-key blocks, or full rows from the stored
  * lines. At most MAX_HISTORY_PAGE rows per reply; `next` is the minStep of the following page.
- * M4 replies downsample one key to at most four points per bucket (see store/history-m4.ts).
+ * Series replies give one key against an x axis: every raw point of the window, or M4 over aligned
+ * buckets (at most four points per bucket; see store/history-series.ts).
  */
 import { parseJsonObject } from '@wandb-daemon/protocol';
-import { m4Points } from '../store/history-m4.js';
 import type { ChartPoint, ServerStore } from '../store/server-store.js';
 
 /** Rows per history reply, at most. */
@@ -16,12 +16,36 @@ export const MAX_HISTORY_KEYS = 100;
 /** Buckets per M4 reply, at most (a wide screen has a few thousand pixel columns). */
 export const MAX_M4_BUCKETS = 100_000;
 
-/** An M4 reply: the key, how many raw points the window holds, and the downsampled points. */
-export interface HistoryM4Reply {
+/** Raw points sent when the window holds at most this many, unless the query says otherwise. */
+export const DEFAULT_RAW_LIMIT = 1000;
+
+/** Largest raw limit a query may ask for. */
+export const MAX_RAW_LIMIT = 100_000;
+
+/**
+ * A series reply: the key, the x axis, the raw point count of the window, whether the points are M4
+ * buckets (and their width) or every raw point, and the points as [x, y] in (x, line) order. The
+ * nearest point before `min` and after `max` (when a bound is given and such a point exists) are the
+ * first and last entry of `points`; they are not counted in rawCount.
+ */
+export interface HistorySeriesReply {
   key: string;
+  x: string;
   rawCount: number;
+  aggregated: boolean;
+  bucketWidth: number | null;
   points: ChartPoint[];
 }
+
+/** A finite decimal number (no hex, no blanks, no Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+const numberOrUndefined = (value: string | string[] | undefined): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return Number.NaN;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : Number.NaN;
+};
 
 const intOrUndefined = (value: string | string[] | undefined): number | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -52,15 +76,29 @@ export function readHistory(store: ServerStore, runId: number, q: Record<string,
   return { rows: rows.map((r) => r.row), next };
 }
 
-/** `{key, rawCount, points}` for `key=K&buckets=N&minStep=&maxStep=`, or `{error}` for malformed parameters. */
-export function readHistoryM4(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistoryM4Reply | { error: string } {
+/**
+ * The series reply for `key=K&x=X&buckets=N&min=&max=&raw=` (x defaults to `_step`; minStep/maxStep
+ * are integer aliases of min/max on `_step`), or `{error}` for malformed parameters.
+ */
+export function readHistorySeries(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistorySeriesReply | { error: string } {
   const key = q.key ?? '';
   if (typeof key !== 'string' || key === '') return { error: 'key is required, once' };
+  const x = q.x ?? '_step';
+  if (typeof x !== 'string' || x === '') return { error: 'x must be one history key (default _step)' };
   const buckets = intOrUndefined(q.buckets);
+  if (buckets === undefined || !(buckets >= 1 && buckets <= MAX_M4_BUCKETS)) return { error: `buckets must be an integer from 1 to ${MAX_M4_BUCKETS}` };
+  const raw = intOrUndefined(q.raw) ?? DEFAULT_RAW_LIMIT;
+  if (!(raw >= 0 && raw <= MAX_RAW_LIMIT)) return { error: `raw must be an integer from 0 to ${MAX_RAW_LIMIT}` };
   const minStep = intOrUndefined(q.minStep);
   const maxStep = intOrUndefined(q.maxStep);
-  if (buckets === undefined || !(buckets >= 1 && buckets <= MAX_M4_BUCKETS)) return { error: `buckets must be an integer from 1 to ${MAX_M4_BUCKETS}` };
   if ([minStep, maxStep].some((n) => Number.isNaN(n))) return { error: 'minStep and maxStep must be integers' };
-  const result = store.historyM4(runId, key, { xKey: '_step', minStep, maxStep, buckets });
-  return { key, rawCount: result.rawCount, points: m4Points(result) };
+  if (x !== '_step' && (minStep !== undefined || maxStep !== undefined)) return { error: 'minStep and maxStep apply to x=_step only: use min and max' };
+  const min = numberOrUndefined(q.min) ?? minStep;
+  const max = numberOrUndefined(q.max) ?? maxStep;
+  if ([min, max].some((n) => Number.isNaN(n))) return { error: 'min and max must be finite numbers' };
+  const result = store.historySeries(runId, key, { x, min, max, buckets, raw });
+  const points: ChartPoint[] = result.points.map((p) => [p.x, p.y]);
+  if (result.before) points.unshift([result.before.x, result.before.y]);
+  if (result.after) points.push([result.after.x, result.after.y]);
+  return { key, x, rawCount: result.rawCount, aggregated: result.aggregated, bucketWidth: result.bucketWidth, points };
 }

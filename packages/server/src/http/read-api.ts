@@ -8,7 +8,8 @@
  *   GET  /api/v1/runs/:entity/:project
  *   GET  /api/v1/runs/:entity/:project/:run
  *   GET  /api/v1/runs/:entity/:project/:run/history?keys=a,b&minStep=&maxStep=&limit=
- *   GET  /api/v1/runs/:entity/:project/:run/history/m4?key=K&buckets=N&minStep=&maxStep=
+ *   GET  /api/v1/runs/:entity/:project/:run/history/m4?key=K&x=_step&buckets=N&min=&max=&raw=1000
+ *        (minStep/maxStep: integer aliases of min/max when x is _step; reply in history-query.ts)
  *   GET  /api/v1/runs/:entity/:project/:run/events?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/output?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/files/<path>
@@ -18,10 +19,11 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseJsonObject, toStrictJsonValue } from '@wandb-daemon/protocol';
 import { blobLocation, contentTypeOf } from '../file-paths.js';
+import { metricInfos } from '../store/metric-info.js';
 import { memberEntity } from '../graphql/context.js';
 import type { RunRecord } from '../store/server-store.js';
 import { sendError } from './errors.js';
-import { readHistory, readHistoryM4 } from './history-query.js';
+import { readHistory, readHistorySeries } from './history-query.js';
 import { runDetailJson, runListJson } from './run-json.js';
 import type { ServerServices } from './types.js';
 
@@ -82,7 +84,12 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
     scope.get<{ Params: RunParams }>('/api/v1/runs/:entity/:project/:run', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
-      return { ...runDetailJson(run), files: store.files(run.id).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, uploaded: f.uploaded, updatedAt: new Date(f.updatedAt * 1000).toISOString() })), historyKeys: store.historyKeys(run.id) };
+      return {
+        ...runDetailJson(run),
+        files: store.files(run.id).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, uploaded: f.uploaded, updatedAt: new Date(f.updatedAt * 1000).toISOString() })),
+        historyKeys: store.historyKeys(run.id),
+        metrics: metricInfos(run.config),
+      };
     });
 
     scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
@@ -95,7 +102,7 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
     scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
-      const result = readHistoryM4(store, run.id, request.query);
+      const result = readHistorySeries(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
@@ -133,7 +140,7 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
     scope.post<{ Params: RunParams }>('/api/v1/runs/:entity/:project/:run/stop', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
-      store.requestStop(run.id);
+      services.changes.emit(store.requestStop(run.id));
       return { stopRequested: true };
     });
   });

@@ -1,4 +1,5 @@
 /** Request decoration and the services routes share. */
+import type { RunChanges } from '../live/run-changes.js';
 import type { ServerStore, Viewer } from '../store/server-store.js';
 
 declare module 'fastify' {
@@ -21,4 +22,6 @@ export interface ServerServices {
   maxUploadBytes: number;
   /** Applies the crash rule (running runs silent for too long become crashed). */
   refreshStates(): void;
+  /** Run changes the dashboard shows; emitted after every such write. */
+  changes: RunChanges;
 }

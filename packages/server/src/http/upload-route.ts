@@ -79,6 +79,8 @@ export function registerUploads(app: FastifyInstance, services: ServerServices):
         throw error;
       }
       services.store.recordUpload(grant.runId, grant.path, blob, written.size, written.sha256, Date.now() / 1000);
+      const run = services.store.runById(grant.runId);
+      if (run) services.changes.emit(run);
       return reply.code(200).send(written);
     });
   });

@@ -74,7 +74,7 @@ export function assertLittleEndian(): void {
 }
 
 /** A typed-array view of a BLOB (copied when SQLite's buffer is not aligned for the type). */
-function view<T extends Float64Array | Uint16Array>(buf: Buffer, Type: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+export function blobView<T extends Float64Array | Uint16Array>(buf: Buffer, Type: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
   const size = Type.BYTES_PER_ELEMENT;
   if (buf.byteOffset % size === 0) return new Type(buf.buffer as ArrayBuffer, buf.byteOffset, buf.length / size);
   const copy = new ArrayBuffer(buf.length);
@@ -85,7 +85,7 @@ function view<T extends Float64Array | Uint16Array>(buf: Buffer, Type: { new (b:
 const bytes = (array: Float64Array | Uint16Array): Buffer => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 
 /** The summary column as numbers. */
-export const decodeSummary = (buf: Buffer): Float64Array => view(buf, Float64Array);
+export const decodeSummary = (buf: Buffer): Float64Array => blobView(buf, Float64Array);
 
 /**
  * Arrays of BLOCK_LINES numbers that a read decodes blocks into, one block after the other, so that
@@ -107,11 +107,11 @@ export function decodeSteps(row: Pick<BlockRow, 'n' | 'first_line' | 'min_step' 
   if (row.lines === null) {
     for (let i = 0; i < n; i += 1) lines[i] = row.first_line + i;
   } else {
-    const offsets = view(row.lines, Uint16Array);
+    const offsets = blobView(row.lines, Uint16Array);
     const base = blockNo * BLOCK_LINES;
     for (let i = 0; i < n; i += 1) lines[i] = base + offsets[i]!;
   }
-  if (row.steps !== null) return { lines, steps: view(row.steps, Float64Array) };
+  if (row.steps !== null) return { lines, steps: blobView(row.steps, Float64Array) };
   const steps = scratch ? scratch.steps.subarray(0, n) : new Float64Array(n);
   for (let i = 0; i < n; i += 1) steps[i] = row.min_step + (lines[i]! - row.first_line);
   return { lines, steps };
@@ -128,7 +128,7 @@ export function decodeExtras(extras: string | null): Map<number, string> | null 
 /** Decodes a whole block; into `scratch` when given (valid until the next decode into it). */
 export function decodeBlock(row: BlockRow, blockNo: number, scratch?: BlockScratch): Block {
   const { lines, steps } = decodeSteps(row, blockNo, scratch);
-  const nums = row.nums !== null ? view(row.nums, Float64Array) : (scratch ? scratch.nums.subarray(0, row.n) : new Float64Array(row.n)).fill(Number.NaN);
+  const nums = row.nums !== null ? blobView(row.nums, Float64Array) : (scratch ? scratch.nums.subarray(0, row.n) : new Float64Array(row.n)).fill(Number.NaN);
   return { lines, steps, nums, extras: decodeExtras(row.extras) };
 }
 

@@ -3,8 +3,10 @@
  * files. The SQLite implementation lives in ./sqlite; routes and resolvers only see this interface.
  */
 import type { M4Query, M4Result } from './history-m4.js';
+import type { SeriesQuery, SeriesResult } from './history-series.js';
 
 export type { ChartPoint, M4Bucket, M4Point, M4Query, M4Result } from './history-m4.js';
+export type { SeriesQuery, SeriesResult } from './history-series.js';
 
 /** The run states a W&B client can see. */
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed' | 'preempting';
@@ -169,6 +171,7 @@ export interface ServerStore {
   listProjects(entityIds: readonly number[]): ProjectSummary[];
   findRun(path: RunPath): RunRecord | null;
   findRunByStorageId(storageId: string): RunRecord | null;
+  runById(runId: number): RunRecord | null;
   listRuns(projectId: number): RunRecord[];
   /** UpsertBucket: `entity` already resolved and checked by the caller. */
   upsertRun(entity: EntityRef, input: UpsertRunInput): { run: RunRecord; inserted: boolean };
@@ -176,9 +179,10 @@ export interface ServerStore {
   ensureRun(entity: EntityRef, project: string, run: string): RunRecord;
   /** Applies a file_stream request in one transaction; any request is a heartbeat. */
   applyFileStream(runId: number, update: FileStreamUpdate, now: number): RunRecord;
-  requestStop(runId: number): void;
-  /** Running (and preempting) runs silent since before `before` (unix s) become crashed; returns how many. */
-  markCrashed(before: number): number;
+  /** Sets the run's stop flag; returns the run after it. */
+  requestStop(runId: number): RunRecord;
+  /** Running (and preempting) runs silent since before `before` (unix s) become crashed; returns them, crashed. */
+  markCrashed(before: number): RunRecord[];
 
   // lines
   historyKeys(runId: number): string[];
@@ -189,6 +193,13 @@ export interface ServerStore {
    * bucket count that is not a positive integer.
    */
   historyM4(runId: number, key: string, query: M4Query): M4Result;
+  /**
+   * One flattened key (exact name) against x = `_step` or another history key, in an x window: every
+   * raw point when few, else M4 over aligned buckets, plus the nearest points outside the window
+   * (rules in history-series.ts). Empty for a key or x key the run does not have. Throws RangeError
+   * for buckets < 1, raw < 0 (or not integers) and bounds that are not finite.
+   */
+  historySeries(runId: number, key: string, query: SeriesQuery): SeriesResult;
   historyLines(runId: number, query: HistoryQuery): { step: number; lineNo: number; line: string }[];
   /** The last `count` history lines, oldest first; a line without `_step` gets its stored step (resuming clients read it). */
   historyTail(runId: number, count: number): string[];

@@ -10,7 +10,10 @@
 import type Database from 'better-sqlite3';
 import { parseWandbJson } from '@wandb-daemon/protocol';
 import { applyEdits, BLOCK_LINES, decodeBlock, decodeSummary, encodeBlock, newScratch, type BlockEdits, type BlockRow } from '../history-block.js';
-import { M4Accumulator, type M4Query, type M4Result } from '../history-m4.js';
+import { AlignedM4Accumulator, alignedWidth, bucketPoints, M4Accumulator, SUMMARY_SLOTS, type M4Query, type M4Result } from '../history-m4.js';
+import { EdgePoints, EMPTY_SERIES, PointBuffer, windowOf, type SeriesQuery, type SeriesResult } from '../history-series.js';
+
+const { COUNT, FIRST, LAST } = SUMMARY_SLOTS;
 
 /** A block's header: what a read needs to decide whether to decode it. */
 interface BlockHeader {
@@ -64,6 +67,9 @@ export class HistoryBlocks {
       // One statement for a run of blocks: far cheaper than a lookup per block.
       blocks: db.prepare<[number, number, number, number, number, number], BlockRow & { block_no: number }>(KEY_BLOCK_RANGE_SQL),
       headers: db.prepare<[number, number, number, number], BlockHeader>(KEY_BLOCKS_SQL),
+      // Blocks that may hold a step below (above) a window: where its nearest outside points are.
+      headersBelow: db.prepare<[number, number, number], BlockHeader>('SELECT block_no, min_step, max_step, sorted, summary FROM history_blocks WHERE run_id = ? AND key_id = ? AND min_step < ? ORDER BY block_no'),
+      headersAbove: db.prepare<[number, number, number], BlockHeader>('SELECT block_no, min_step, max_step, sorted, summary FROM history_blocks WHERE run_id = ? AND key_id = ? AND max_step > ? ORDER BY block_no'),
       upsert: db.prepare<[number, number, number, number, number, number, number, number, number, Buffer, Buffer | null, Buffer | null, Buffer | null, string | null]>(
         `INSERT INTO history_blocks (run_id, key_id, block_no, ${BLOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, key_id, block_no) DO UPDATE SET n = excluded.n, first_line = excluded.first_line, last_line = excluded.last_line,
@@ -147,6 +153,105 @@ export class HistoryBlocks {
       from = to;
     }
     return acc.result();
+  }
+
+  /**
+   * A key against x = `_step` (history-series.ts): the count and extent of the window's points come
+   * from block summaries, decoding only blocks that straddle a window bound; M4 merges the summary of
+   * a block inside one aligned bucket without decoding it.
+   */
+  stepSeries(runId: number, keyId: number, query: SeriesQuery): SeriesResult {
+    const min = query.min ?? -Infinity;
+    const max = query.max ?? Infinity;
+    if (min > max) return EMPTY_SERIES;
+    const headers = this.statements.headers.all(runId, keyId, Math.max(min, MIN_STEP), Math.min(max, MAX_STEP));
+    const summaries = headers.map((h) => decodeSummary(h.summary));
+    // Blocks whose numeric points all lie in the window count from their summary; the others
+    // (straddling a bound) are decoded, their window's points kept and the rest seen as edges.
+    const inside = summaries.map((s) => s[COUNT]! > 0 && s[FIRST]! >= min && s[LAST]! <= max);
+    const straddling = summaries.map((s, i) => s[COUNT]! > 0 && !inside[i]);
+    const partial = new PointBuffer();
+    const edges = new EdgePoints(query.min, query.max);
+    this.forEachBlock(runId, keyId, headers, straddling, (row) =>
+      this.forEachPoint(row, (x, y, line) => (x >= min && x <= max ? partial.push(x, y, line) : edges.consider(x, y, line))),
+    );
+    let rawCount = partial.length;
+    let { lo, hi } = partial.extent();
+    summaries.forEach((s, i) => {
+      if (!inside[i]) return;
+      rawCount += s[COUNT]!;
+      lo = Math.min(lo, s[FIRST]!);
+      hi = Math.max(hi, s[LAST]!);
+    });
+    this.findEdges(runId, keyId, edges, new Set(headers.filter((_, i) => straddling[i]).map((h) => h.block_no)));
+    const outside = { before: edges.before, after: edges.after };
+    if (rawCount <= query.raw) {
+      this.forEachBlock(runId, keyId, headers, inside, (row) => this.forEachPoint(row, (x, y, line) => partial.push(x, y, line)));
+      return { rawCount, aggregated: false, bucketWidth: null, buckets: [], points: partial.points(), ...outside };
+    }
+    const window = windowOf(query, { lo, hi });
+    const width = alignedWidth(window.lo, window.hi, query.buckets, true);
+    const acc = new AlignedM4Accumulator(lo, hi, width);
+    const decode = summaries.map((s, i) => {
+      const merged = inside[i]! && acc.bucketOf(s[FIRST]!) === acc.bucketOf(s[LAST]!);
+      if (merged) acc.merge(acc.bucketOf(s[FIRST]!), s);
+      return inside[i]! && !merged;
+    });
+    this.forEachBlock(runId, keyId, headers, decode, (row) => this.addToM4(acc, row));
+    partial.sort();
+    acc.addSorted(partial.xs, partial.ys, partial.lines, 0, partial.length);
+    const buckets = acc.result().buckets;
+    return { rawCount, aggregated: true, bucketWidth: width, buckets, points: bucketPoints(buckets), ...outside };
+  }
+
+  /**
+   * Completes `edges` with the nearest points outside its window, from the summaries of the blocks
+   * beyond each bound (a block wholly beyond gives its last (first) point without decoding).
+   */
+  private findEdges(runId: number, keyId: number, edges: EdgePoints, scanned: Set<number>): void {
+    const scan = (h: BlockHeader) => {
+      if (scanned.has(h.block_no)) return;
+      scanned.add(h.block_no);
+      this.forEachBlock(runId, keyId, [h], [true], (row) => this.forEachPoint(row, (x, y, line) => edges.consider(x, y, line)));
+    };
+    if (edges.min !== undefined) {
+      for (const h of this.statements.headersBelow.all(runId, keyId, edges.min)) {
+        const s = decodeSummary(h.summary);
+        if (s[COUNT] === 0) continue;
+        if (s[LAST]! < edges.min) edges.consider(s[LAST]!, s[LAST + 1]!, s[LAST + 2]!);
+        else if (s[FIRST]! < edges.min) scan(h);
+      }
+    }
+    if (edges.max !== undefined) {
+      for (const h of this.statements.headersAbove.all(runId, keyId, edges.max)) {
+        const s = decodeSummary(h.summary);
+        if (s[COUNT] === 0) continue;
+        if (s[FIRST]! > edges.max) edges.consider(s[FIRST]!, s[FIRST + 1]!, s[FIRST + 2]!);
+        else if (s[LAST]! > edges.max) scan(h);
+      }
+    }
+  }
+
+  /** Calls `fn` for each block `pick` selects, fetching runs of consecutive ones with one statement. */
+  private forEachBlock(runId: number, keyId: number, headers: readonly BlockHeader[], pick: readonly boolean[], fn: (row: BlockRow & { block_no: number }) => void): void {
+    let from = 0;
+    while (from < headers.length) {
+      if (!pick[from]) {
+        from += 1;
+        continue;
+      }
+      let to = from + 1;
+      while (to < headers.length && pick[to]) to += 1;
+      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, MIN_STEP, MAX_STEP)) fn(row);
+      from = to;
+    }
+  }
+
+  /** Calls `visit` for each numeric value of a block (NaN and ±Infinity included), in line order. */
+  private forEachPoint(row: BlockRow & { block_no: number }, visit: (x: number, y: number, line: number) => void): void {
+    const { lines, steps, nums, extras } = decodeBlock(row, row.block_no, this.scratch);
+    const base = row.block_no * BLOCK_LINES;
+    for (let i = 0; i < lines.length; i += 1) if (extras === null || !extras.has(lines[i]! - base)) visit(steps[i]!, nums[i]!, lines[i]!);
   }
 
   /** Adds a block's numeric values in [acc.lo, acc.hi] to an M4 accumulator. */

@@ -6,18 +6,22 @@
  */
 import type Database from 'better-sqlite3';
 import type { M4Query, M4Result } from '../history-m4.js';
+import { EMPTY_SERIES, type SeriesQuery, type SeriesResult } from '../history-series.js';
 import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
+import { HistoryPairs } from './history-pairs.js';
 import { parseJsonObject } from '@wandb-daemon/protocol';
 
 /** The line-reading part of the SQLite store. */
 export class LineReader {
   private readonly statements;
   private readonly blocks: HistoryBlocks;
+  private readonly pairs: HistoryPairs;
 
   constructor(db: Database.Database) {
     this.blocks = new HistoryBlocks(db);
+    this.pairs = new HistoryPairs(db);
     this.statements = {
       keyId: db.prepare<[number, string], { id: number }>('SELECT k.id FROM run_history_keys r JOIN history_keys k ON k.id = r.key_id WHERE r.run_id = ? AND k.name = ?'),
       keys: db.prepare<[number], { name: string }>('SELECT k.name FROM run_history_keys r JOIN history_keys k ON k.id = r.key_id WHERE r.run_id = ? ORDER BY k.name'),
@@ -60,6 +64,15 @@ export class LineReader {
   historyM4(runId: number, key: string, query: M4Query): M4Result {
     const keyId = this.statements.keyId.get(runId, key)?.id;
     return keyId === undefined ? { rawCount: 0, range: null, buckets: [] } : this.blocks.m4(runId, keyId, query);
+  }
+
+  /** One flattened key against `_step` or another key (exact names); empty when the run lacks either. */
+  historySeries(runId: number, key: string, query: SeriesQuery): SeriesResult {
+    const keyId = this.statements.keyId.get(runId, key)?.id;
+    if (keyId === undefined) return EMPTY_SERIES;
+    if (query.x === '_step') return this.blocks.stepSeries(runId, keyId, query);
+    const xKeyId = this.statements.keyId.get(runId, query.x)?.id;
+    return xKeyId === undefined ? EMPTY_SERIES : this.pairs.series(runId, keyId, xKeyId, query);
   }
 
   historyLines(runId: number, query: HistoryQuery): { step: number; lineNo: number; line: string }[] {

@@ -150,7 +150,7 @@ export class Runs {
       ),
       requestStop: db.prepare<[number, number]>('UPDATE runs SET stop_requested = 1, updated_at = ? WHERE id = ?'),
       // A preempted process exits: if it never resumes, its run is crashed like a silent running one.
-      markCrashed: db.prepare<[number]>("UPDATE runs SET state = 'crashed' WHERE state IN ('running', 'preempting') AND heartbeat_at < ?"),
+      markCrashed: db.prepare<[number], { id: number }>("UPDATE runs SET state = 'crashed' WHERE state IN ('running', 'preempting') AND heartbeat_at < ? RETURNING id"),
     };
   }
 
@@ -176,6 +176,11 @@ export class Runs {
     const row = this.statements.runById.get(id);
     if (!row) throw new Error(`run ${id} vanished`);
     return toRun(row);
+  }
+
+  findRunById(id: number): RunRecord | null {
+    const row = this.statements.runById.get(id);
+    return row ? toRun(row) : null;
   }
 
   findRunByStorageId(storageId: string): RunRecord | null {
@@ -225,8 +230,9 @@ export class Runs {
     this.statements.requestStop.run(Date.now() / 1000, runId);
   }
 
-  markCrashed(before: number): number {
-    return this.statements.markCrashed.run(before).changes;
+  /** Crashes the silent running runs; returns them after the change. */
+  markCrashed(before: number): RunRecord[] {
+    return this.db.transaction(() => this.statements.markCrashed.all(before).map((row) => this.runById(row.id)))();
   }
 
   private insert(entity: EntityRef, projectName: string, name: string, now: number): RunRecord {

@@ -1,7 +1,7 @@
 /** The SQLite implementation of ServerStore: one writer connection, statements prepared once. */
 import type Database from 'better-sqlite3';
 import { assertLittleEndian } from '../history-block.js';
-import type { EntityRef, FileStreamUpdate, HistoryQuery, M4Query, RunPath, RunRecord, ServerStore, UpsertRunInput } from '../server-store.js';
+import type { EntityRef, FileStreamUpdate, HistoryQuery, M4Query, RunPath, RunRecord, SeriesQuery, ServerStore, UpsertRunInput } from '../server-store.js';
 import { Accounts } from './accounts.js';
 import { Files } from './files.js';
 import { LineReader } from './line-reader.js';
@@ -80,6 +80,10 @@ export class SqliteServerStore implements ServerStore {
     return this.runs.findRunByStorageId(storageId);
   }
 
+  runById(runId: number) {
+    return this.runs.findRunById(runId);
+  }
+
   listRuns(projectId: number) {
     return this.runs.listRuns(projectId);
   }
@@ -102,11 +106,12 @@ export class SqliteServerStore implements ServerStore {
     return this.runs.runById(runId);
   }
 
-  requestStop(runId: number): void {
+  requestStop(runId: number): RunRecord {
     this.runs.requestStop(runId);
+    return this.runs.runById(runId);
   }
 
-  markCrashed(before: number): number {
+  markCrashed(before: number): RunRecord[] {
     return this.runs.markCrashed(before);
   }
 
@@ -121,6 +126,13 @@ export class SqliteServerStore implements ServerStore {
   historyM4(runId: number, key: string, query: M4Query) {
     if (!Number.isSafeInteger(query.buckets) || query.buckets < 1) throw new RangeError(`buckets must be a positive integer, not ${query.buckets}`);
     return this.reader.historyM4(runId, key, query);
+  }
+
+  historySeries(runId: number, key: string, query: SeriesQuery) {
+    if (!Number.isSafeInteger(query.buckets) || query.buckets < 1) throw new RangeError(`buckets must be a positive integer, not ${query.buckets}`);
+    if (!Number.isSafeInteger(query.raw) || query.raw < 0) throw new RangeError(`raw must be a non-negative integer, not ${query.raw}`);
+    for (const bound of [query.min, query.max]) if (bound !== undefined && !Number.isFinite(bound)) throw new RangeError(`window bounds must be finite numbers, not ${bound}`);
+    return this.reader.historySeries(runId, key, query);
   }
 
   historyLines(runId: number, query: HistoryQuery) {

@@ -1,0 +1,93 @@
+/**
+ * The live socket's messages (JSON text frames), as the dashboard's live.ts speaks them:
+ *
+ *   → {"type":"auth","key":K}               ← {"type":"ready"}, or {"type":"error","message"} and close 4401
+ *   → {"type":"watch","id":N,"entity","project","run"?}   no run: every run of the project
+ *   → {"type":"unwatch","id":N}
+ *   ← {"type":"run","entity","project","run","state","historyLineCount","eventsLineCount","logLineCount","updatedAt"}
+ *   ← {"type":"error","id"?,"message"}       a refused watch (with its id) or a bad request; the socket stays
+ *
+ * A frame that is not a JSON object with a string `type` breaks the protocol: an error, then close
+ * 4400. Close codes: 4400 protocol error, 4401 key refused or no auth first, 4408 no auth in time,
+ * 1001 server closing, 1009 frame over the size limit (by ws).
+ */
+import type { RunRecord, RunState } from '../store/server-store.js';
+
+/** Close codes of the live socket. */
+export const LIVE_CLOSE = { protocolError: 4400, unauthorized: 4401, authTimeout: 4408, goingAway: 1001 } as const;
+
+/** What a watch targets: a run, or every run of a project. */
+export interface WatchTarget {
+  entity: string;
+  project: string;
+  /** Absent: every run of the project. */
+  run?: string;
+}
+
+/** A message from the page. */
+export type ClientMessage =
+  | { type: 'auth'; key: string }
+  | { type: 'watch'; id: number; target: WatchTarget }
+  | { type: 'unwatch'; id: number }
+  /** Valid JSON but not a request this server knows or well formed: answered with an error. */
+  | { type: 'invalid'; id?: number; message: string };
+
+/** The `run` message: what the page needs to decide whether to refetch. */
+export interface RunMessage {
+  type: 'run';
+  entity: string;
+  project: string;
+  run: string;
+  state: RunState;
+  historyLineCount: number;
+  eventsLineCount: number;
+  logLineCount: number;
+  updatedAt: string;
+}
+
+/** A message to the page. */
+export type ServerMessage = { type: 'ready' } | { type: 'error'; id?: number; message: string } | RunMessage;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const name = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** A frame's message; null for a frame that breaks the protocol (not a JSON object with a string type). */
+export function parseClientMessage(text: string): ClientMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || typeof value.type !== 'string') return null;
+  const id = Number.isSafeInteger(value.id) ? (value.id as number) : undefined;
+  switch (value.type) {
+    case 'auth':
+      return typeof value.key === 'string' ? { type: 'auth', key: value.key } : { type: 'invalid', message: 'auth needs a "key" string' };
+    case 'watch': {
+      if (id === undefined) return { type: 'invalid', message: 'watch needs an integer "id"' };
+      const { entity, project, run } = value;
+      if (!name(entity) || !name(project) || !(run === undefined || run === null || name(run))) return { type: 'invalid', id, message: 'watch needs "entity" and "project" names, and "run" a name when given' };
+      return { type: 'watch', id, target: name(run) ? { entity, project, run } : { entity, project } };
+    }
+    case 'unwatch':
+      return id === undefined ? { type: 'invalid', message: 'unwatch needs an integer "id"' } : { type: 'unwatch', id };
+    default:
+      return { type: 'invalid', ...(id === undefined ? {} : { id }), message: `unknown message type ${JSON.stringify(value.type).slice(0, 64)}` };
+  }
+}
+
+/** The `run` message for a run as stored. */
+export function runMessage(run: RunRecord): RunMessage {
+  return {
+    type: 'run',
+    entity: run.project.entity.name,
+    project: run.project.name,
+    run: run.name,
+    state: run.state,
+    historyLineCount: run.historyLineCount,
+    eventsLineCount: run.eventsLineCount,
+    logLineCount: run.logLineCount,
+    updatedAt: new Date(run.updatedAt * 1000).toISOString(),
+  };
+}

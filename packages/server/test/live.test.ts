@@ -1,0 +1,206 @@
+/**
+ * The live socket: auth first (ok, refused, late), watches of runs and projects pushed within a
+ * second of a change, coalescing, entity isolation, hostile frames, limits, and closing with the server.
+ */
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket } from 'ws';
+import { LiveClient } from '../test-utils/live-client.js';
+import { startTempServer, type TempServer } from '../test-utils/temp-server.js';
+import * as doc from '../test-utils/wandb-documents.js';
+import { WireClient } from '../test-utils/wire-client.js';
+
+const history = (offset: number, content: string[]) => ({ files: { 'wandb-history.jsonl': { offset, content } } });
+const line = (step: number) => JSON.stringify({ _step: step, loss: 1 / (step + 1) });
+
+describe('live socket', () => {
+  let server: TempServer;
+  let client: WireClient;
+  const logged: string[] = [];
+  const open: LiveClient[] = [];
+  const ready = async (key = server.adminKey) => {
+    const live = await LiveClient.ready(server.url, key);
+    open.push(live);
+    return live;
+  };
+  before(async () => {
+    const stream = new Writable({ write: (chunk, _encoding, done) => (logged.push(String(chunk)), done()) });
+    server = await startTempServer({ liveAuthTimeoutMs: 300, logger: { level: 'debug', stream } });
+    client = new WireClient(server.url, server.adminKey);
+  });
+  after(async () => {
+    for (const live of open) live.close();
+    await server.close();
+  });
+
+  it('answers a good key with ready, a bad one with an error and close 4401, and never logs the key', async () => {
+    await ready();
+    const refused = await LiveClient.open(server.url);
+    refused.send({ type: 'auth', key: `local-${'z'.repeat(40)}` });
+    assert.deepEqual(await refused.next((m) => m.type === 'error'), { type: 'error', message: 'invalid API key' });
+    assert.equal((await refused.closed).code, 4401);
+    const notAuth = await LiveClient.open(server.url);
+    notAuth.send({ type: 'watch', id: 1, entity: 'admin', project: 'p' });
+    assert.equal((await notAuth.closed).code, 4401, 'the first message must be auth');
+    assert.ok(!logged.join('').includes(server.adminKey), 'the key is not in the log');
+  });
+
+  it('closes a socket that sends no auth in time (4408)', async () => {
+    const silent = await LiveClient.open(server.url);
+    const t0 = Date.now();
+    assert.equal((await silent.closed).code, 4408);
+    assert.ok(Date.now() - t0 < 2000);
+  });
+
+  it('pushes a run message within a second of a file_stream to a watched run', async () => {
+    await client.fileStream('admin/live/r1', history(0, [line(0)]));
+    const live = await ready();
+    live.send({ type: 'watch', id: 1, entity: 'admin', project: 'live', run: 'r1' });
+    await sleep(50);
+    const t0 = Date.now();
+    await client.fileStream('admin/live/r1', history(1, [line(1), line(2)]));
+    const message = await live.next((m) => m.type === 'run' && m.historyLineCount === 3, 1000);
+    assert.ok(Date.now() - t0 < 1000);
+    assert.deepEqual(Object.keys(message).sort(), ['entity', 'eventsLineCount', 'historyLineCount', 'logLineCount', 'project', 'run', 'state', 'type', 'updatedAt']);
+    assert.deepEqual([message.entity, message.project, message.run, message.state, message.eventsLineCount, message.logLineCount], ['admin', 'live', 'r1', 'running', 0, 0]);
+    assert.ok(!Number.isNaN(Date.parse(message.updatedAt as string)));
+    // Another run of the project is not watched.
+    await client.fileStream('admin/live/other', history(0, [line(0)]));
+    await sleep(200);
+    assert.ok(live.runs().every((m) => m.run === 'r1'));
+    // A stop request and the end of the run reach the page too.
+    const before = live.messages.length;
+    await client.post('/api/v1/runs/admin/live/r1/stop');
+    await client.fileStream('admin/live/r1', { complete: true, exitcode: 1 });
+    await live.next((m) => m.type === 'run' && m.state === 'failed', 1000, before);
+    // After unwatch, nothing more.
+    live.send({ type: 'unwatch', id: 1 });
+    await sleep(150);
+    const count = live.messages.length;
+    await client.fileStream('admin/live/r1', history(3, [line(3)]));
+    await sleep(300);
+    assert.equal(live.messages.length, count);
+  });
+
+  it('a project watch sees new runs, from file_stream and from UpsertBucket', async () => {
+    const live = await ready();
+    live.send({ type: 'watch', id: 7, entity: 'admin', project: 'fresh' });
+    await sleep(50);
+    await client.fileStream('admin/fresh/new1', history(0, [line(0)]));
+    await live.next((m) => m.type === 'run' && m.run === 'new1', 1000);
+    const upsert = await client.gql(doc.UPSERT_BUCKET, { ...doc.nullUpsertVariables(), name: 'new2', project: 'fresh', entity: 'admin', tags: ['a'] }, 'UpsertBucket');
+    assert.equal(upsert.status, 200);
+    await live.next((m) => m.type === 'run' && m.run === 'new2' && m.project === 'fresh', 1000);
+  });
+
+  it('coalesces: 100 rapid file_streams make a few messages, the last with the final line count', async () => {
+    await client.fileStream('admin/burst/b', history(0, [line(0)]));
+    const live = await ready();
+    live.send({ type: 'watch', id: 1, entity: 'admin', project: 'burst', run: 'b' });
+    await sleep(50);
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => client.fileStream('admin/burst/b', history(i + 1, [line(i + 1)]))));
+    const elapsed = Date.now() - t0;
+    await live.next((m) => m.type === 'run' && m.historyLineCount === 101, 1000);
+    await sleep(250);
+    const runs = live.runs();
+    assert.ok(runs.length <= Math.ceil(elapsed / 100) + 2, `${runs.length} messages in ${elapsed} ms`);
+    assert.equal(runs[runs.length - 1]!.historyLineCount, 101);
+  });
+
+  it("refuses a watch of another user's entity with an error for that watch, and keeps the socket", async () => {
+    const bob = server.createUser('bob');
+    await new WireClient(server.url, bob.key).fileStream('bob/secret/r', history(0, [line(0)]));
+    const live = await ready();
+    live.send({ type: 'watch', id: 3, entity: 'bob', project: 'secret', run: 'r' });
+    const error = await live.next((m) => m.type === 'error');
+    assert.equal(error.id, 3);
+    assert.match(error.message as string, /not a member of entity bob/);
+    await new WireClient(server.url, bob.key).fileStream('bob/secret/r', history(1, [line(1)]));
+    live.send({ type: 'watch', id: 4, entity: 'admin', project: 'iso', run: 'mine' });
+    await sleep(50);
+    await client.fileStream('admin/iso/mine', history(0, [line(0)]));
+    await live.next((m) => m.type === 'run' && m.run === 'mine', 1000);
+    assert.ok(live.runs().every((m) => m.entity === 'admin'));
+    const bobLive = await ready(bob.key);
+    bobLive.send({ type: 'watch', id: 1, entity: 'bob', project: 'secret' });
+    await sleep(50);
+    await new WireClient(server.url, bob.key).fileStream('bob/secret/r', history(2, [line(2)]));
+    await bobLive.next((m) => m.type === 'run' && m.entity === 'bob', 1000);
+  });
+
+  it('a malformed frame closes only its own socket; bad requests get errors', async () => {
+    const victim = await ready();
+    const bystander = await ready();
+    bystander.send({ type: 'watch', id: 1, entity: 'admin', project: 'calm', run: 'c' });
+    victim.send('{not json');
+    assert.equal((await victim.next((m) => m.type === 'error')).type, 'error');
+    assert.equal((await victim.closed).code, 4400);
+    for (const frame of ['[1,2]', '"text"', '{"no":"type"}']) {
+      const other = await ready();
+      other.send(frame);
+      assert.equal((await other.closed).code, 4400, frame);
+    }
+    const binary = await ready();
+    binary.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    assert.equal((await binary.closed).code, 4400);
+    // Valid JSON but a bad request: an error, the socket stays.
+    bystander.send({ type: 'watch', id: 'x', entity: 'admin', project: 'calm' });
+    bystander.send({ type: 'watch', id: 2, entity: '', project: 'calm' });
+    bystander.send({ type: 'dance', id: 9 });
+    await bystander.next((m) => m.type === 'error' && m.id === 9);
+    assert.equal(bystander.messages.filter((m) => m.type === 'error').length, 3);
+    await client.fileStream('admin/calm/c', history(0, [line(0)]));
+    await bystander.next((m) => m.type === 'run' && m.run === 'c', 1000);
+  });
+
+  it('limits: frames over 64 KiB close the socket (1009), at most 1000 watches', async () => {
+    const big = await ready();
+    big.send({ type: 'watch', id: 1, entity: 'admin', project: 'x'.repeat(70 * 1024) });
+    assert.equal((await big.closed).code, 1009);
+    const many = await ready();
+    for (let id = 1; id <= 1001; id += 1) many.send({ type: 'watch', id, entity: 'admin', project: `p${id}` });
+    const error = await many.next((m) => m.type === 'error');
+    assert.equal(error.id, 1001);
+    assert.match(error.message as string, /at most 1000 watches/);
+    many.send({ type: 'watch', id: 5, entity: 'admin', project: 'replaced' });
+    many.send({ type: 'watch', id: 1002, entity: 'admin', project: 'still-full' });
+    assert.equal((await many.next((m) => m.type === 'error' && m.id === 1002)).type, 'error', 'replacing a watch keeps the count');
+  });
+
+  it('the upgrade is the only public request on the live path; other paths do not upgrade', async () => {
+    assert.equal((await fetch(`${server.url}/api/v1/live`)).status, 401);
+    assert.equal((await client.get('/api/v1/live')).status, 404);
+    const stray = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`);
+    await assert.rejects(new Promise((resolve, reject) => (stray.once('open', resolve), stray.once('error', reject))), /401/);
+  });
+});
+
+describe('live socket and the server', () => {
+  it('sees runs crashed by the sweep', async () => {
+    const server = await startTempServer({ crashAfterSeconds: 1 });
+    try {
+      await new WireClient(server.url, server.adminKey).fileStream('admin/quiet/q', history(0, [line(0)]));
+      const live = await LiveClient.ready(server.url, server.adminKey);
+      live.send({ type: 'watch', id: 1, entity: 'admin', project: 'quiet' });
+      const crashed = await live.next((m) => m.type === 'run' && m.state === 'crashed', 5000);
+      assert.equal(crashed.run, 'q');
+      live.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('close() closes every socket promptly (1001)', async () => {
+    const server = await startTempServer();
+    const sockets = await Promise.all([1, 2, 3].map(() => LiveClient.ready(server.url, server.adminKey)));
+    const unauthenticated = await LiveClient.open(server.url);
+    const t0 = Date.now();
+    await server.close();
+    const codes = await Promise.all([...sockets, unauthenticated].map((s) => s.closed.then((c) => c.code)));
+    assert.deepEqual(codes, [1001, 1001, 1001, 1001]);
+    assert.ok(Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
+  });
+});
