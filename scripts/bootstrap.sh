@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the workspace needs on a machine that has only Node 20 and npm:
 # pnpm 12.4.2, then the locked dependencies (native addons compile from source when no prebuilt
-# binary can be downloaded).
+# binary can be downloaded), then Chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +16,15 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
 fi
 
 pnpm install --frozen-lockfile
+
+# The dashboard's browser tests drive Debian's Chromium (test tools cannot download their own browser
+# here). Installed only when missing, as root or with password-less sudo; otherwise say what to do.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  else
+    echo "note: Chromium is not installed; the dashboard's browser tests need it (apt-get install chromium, or set CHROMIUM_PATH)" >&2
+  fi
+fi

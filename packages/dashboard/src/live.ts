@@ -90,7 +90,9 @@ class LiveSocket {
       } else if (message.type === 'run') {
         const change = message as RunChange;
         for (const w of [...this.watches.values()]) if (matches(w.target, change)) w.listener(change);
-      } else if (message.type === 'error') {
+      } else if (message.type === 'error' && !('id' in message)) {
+        // An error without a watch id is about the socket (key refused): the server closes it.
+        // One with an id refuses only that watch.
         this.refused = true;
       }
     };

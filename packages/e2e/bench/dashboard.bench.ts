@@ -1,0 +1,104 @@
+/**
+ * Dashboard: opening a run page until its chart of a 1,000,000-step key is drawn, in headless Chromium
+ * against a real server on loopback, beside baselines from the same run.
+ *
+ * - long: a run of LONG_STEPS steps (one key, `loss`, with `_runtime`), written through the server's
+ *   store before the server starts. Each repeat loads the run page afresh and reads the chart's
+ *   `data-drawn-at` (performance.now() after uPlot drew the data: navigation → fetch → M4 → draw),
+ *   and the duration of the M4 request from the page's resource timing.
+ * - short: the same for a run of SHORT_STEPS steps (drawn raw): what a page costs without the length.
+ * - raw download: what drawing every point would need before the first pixel, fetching the key's
+ *   LONG_STEPS values through the paged history API in the page (once).
+ * Figures are printed (medians of REPEAT); nothing is asserted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, startServer, type RunningServer } from '@wandb-daemon/server';
+import { launchChromium, signIn } from '../test/browser.js';
+
+const LONG_STEPS = 1_000_000;
+const SHORT_STEPS = 1_000;
+const CHUNK = 10_000;
+const REPEAT = 5;
+
+function writeRun(dataDir: string, adminKey: string, run: string, steps: number): void {
+  const store = openStore(dataDir);
+  try {
+    const entity = store.authenticate(adminKey)!.defaultEntity;
+    const record = store.ensureRun(entity, 'bench', run);
+    for (let offset = 0; offset < steps; offset += CHUNK) {
+      const content = Array.from({ length: Math.min(CHUNK, steps - offset) }, (_, k) => {
+        const step = offset + k;
+        return `{"_step":${step},"_runtime":${(step * 0.01).toFixed(2)},"loss":${Math.exp(-step / (steps / 5)) + 0.01 * Math.sin(step)}}`;
+      });
+      store.applyFileStream(record.id, { history: { offset, content } }, Date.now() / 1000);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wandb-dash-bench-'));
+let server: RunningServer | null = null;
+const browser = await launchChromium();
+try {
+  const first = await startServer({ dataDir, port: 0 });
+  const adminKey = first.adminKey!;
+  await first.close();
+  const t0 = performance.now();
+  writeRun(dataDir, adminKey, 'long', LONG_STEPS);
+  writeRun(dataDir, adminKey, 'short', SHORT_STEPS);
+  console.log(`dashboard: wrote ${LONG_STEPS.toLocaleString('en-US')} + ${SHORT_STEPS.toLocaleString('en-US')} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  server = await startServer({ dataDir, port: 0 });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signIn(page, server.url, adminKey);
+  await page.waitForSelector('[data-page="projects"]');
+
+  const open = async (run: string) => {
+    await page.goto('about:blank');
+    await page.goto(`${server!.url}/#/r/admin/bench/${run}`);
+    const chart = page.locator('.chart[data-chart-key="loss"][data-state="ready"][data-drawn-at]');
+    await chart.waitFor({ timeout: 60_000 });
+    const drawnAt = Number(await chart.getAttribute('data-drawn-at'));
+    const info = await page.$eval('.chart[data-chart-key="loss"]', (el) => {
+      const data = (el as unknown as { chartData: { series: { rawCount: number; aggregated: boolean; points: unknown[] }[] } }).chartData;
+      return { rawCount: data.series[0]!.rawCount, aggregated: data.series[0]!.aggregated, drawn: data.series[0]!.points.length };
+    });
+    const m4 = (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/history/m4')).map((e) => e.duration)`)) as number[];
+    return { drawnAt, m4: m4[0] ?? Number.NaN, ...info };
+  };
+
+  const measure = async (run: string) => {
+    const results = [];
+    for (let i = 0; i < REPEAT; i += 1) results.push(await open(run));
+    return { drawnAt: median(results.map((r) => r.drawnAt)), m4: median(results.map((r) => r.m4)), sample: results[0]! };
+  };
+
+  const long = await measure('long');
+  const short = await measure('short');
+  const rawDownload = (await page.evaluate(`(async () => {
+    const key = sessionStorage.getItem('wandb-daemon.apiKey');
+    const headers = { authorization: 'Basic ' + btoa('api:' + key) };
+    const t0 = performance.now();
+    let minStep = 0, n = 0;
+    while (minStep !== null) {
+      const page = await (await fetch('/api/v1/runs/admin/bench/long/history?keys=loss&minStep=' + minStep, { headers })).json();
+      n += page.rows.length;
+      minStep = page.next;
+    }
+    return { ms: performance.now() - t0, n };
+  })()`)) as { ms: number; n: number };
+
+  console.log(`  1,000,000-step key: run page opened → chart drawn ${ms(long.drawnAt)} (median of ${REPEAT}); M4 request ${ms(long.m4)}; ${long.sample.drawn.toLocaleString('en-US')} points drawn for ${long.sample.rawCount.toLocaleString('en-US')} raw (aggregated: ${long.sample.aggregated})`);
+  console.log(`  baseline, ${SHORT_STEPS.toLocaleString('en-US')}-step key: run page opened → chart drawn ${ms(short.drawnAt)}; series request ${ms(short.m4)}; ${short.sample.drawn} points drawn raw`);
+  console.log(`  the long key costs ${ms(long.drawnAt - short.drawnAt)} more than the short one (ratio ${(long.drawnAt / short.drawnAt).toFixed(2)})`);
+  console.log(`  baseline, downloading every raw point instead (paged history API, in the page): ${ms(rawDownload.ms)} for ${rawDownload.n.toLocaleString('en-US')} values, before drawing anything`);
+} finally {
+  await browser.close();
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
