@@ -32,6 +32,14 @@ for (let i = 0; i < 5000; i++) run.log({ loss: i === 2345 ? 1000 : 1, 'train/acc
 await run.finish();
 `;
 
+/** A step metric from defineMetric: `val/acc` is charted against `epoch` by default. */
+const METRIC_RUN = `
+const run = await wandb.init({ project: 'dash', id: 'metric1', name: 'metric one' });
+run.defineMetric('val/acc', { stepMetric: 'epoch' });
+for (let i = 0; i < 20; i++) run.log({ epoch: i * 10, 'val/acc': i / 20, loss: 20 - i });
+await run.finish();
+`;
+
 interface ChartSeries {
   label: string;
   rawCount: number;
@@ -58,10 +66,13 @@ describe('dashboard in Chromium', () => {
     browser = await launchChromium();
     const spiky = new UserScript(SPIKY_RUN, clientEnv(daemon, server, server.adminKey));
     live = new UserScript(LIVE_RUN, clientEnv(daemon, server, server.adminKey));
+    const metric = new UserScript(METRIC_RUN, clientEnv(daemon, server, server.adminKey));
     await spiky.succeeded();
+    await metric.succeeded();
     await live.printed('paused');
     await waitFor(async () => (await server.run('admin', 'dash', 'spiky'))?.state === 'finished', 60_000, 'spiky to be finished on the server');
     await waitFor(async () => (await server.run('admin', 'dash', 'live1'))?.historyLineCount === 50, 60_000, 'live1 history on the server');
+    await waitFor(async () => (await server.run('admin', 'dash', 'metric1'))?.state === 'finished', 60_000, 'metric1 to be finished on the server');
   });
   after(async () => {
     await browser?.close();
@@ -146,6 +157,83 @@ describe('dashboard in Chromium', () => {
     assert.ok(liveSeries.points.some(([x, y]) => x === 50 && y === 42.5));
     assert.ok(loss.series.find((s) => s.label === 'spiky')!.points.some(([x, y]) => x === 2345 && y === 1000));
     await screenshot(page, 'compare');
+    await page.close();
+  });
+
+  test('x axes: the step metric from defineMetric by default, then _runtime for every chart', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(page, server.url, server.adminKey);
+    await page.waitForSelector('[data-page="projects"]');
+    await page.goto(`${server.url}/#/r/admin/dash/metric1`);
+    const acc = await chartData(page, 'val/acc');
+    assert.equal(acc.x, 'epoch');
+    assert.deepEqual(acc.series[0]!.points, Array.from({ length: 20 }, (_, i) => [i * 10, i / 20]));
+    assert.equal((await chartData(page, 'loss')).x, '_step');
+    await page.locator('[data-control="x-axis"]').selectOption('_runtime');
+    await waitFor(async () => (await chartData(page, 'loss')).x === '_runtime' && (await chartData(page, 'val/acc')).x === '_runtime', 15_000, 'charts on _runtime');
+    const loss = await chartData(page, 'loss');
+    const runtimes = loss.series[0]!.points.map(([x]) => x);
+    assert.equal(runtimes.length, 20);
+    assert.ok(runtimes.every((x, i) => i === 0 || x >= runtimes[i - 1]!), 'runtime grows');
+    assert.deepEqual(loss.series[0]!.points.map(([, y]) => y), Array.from({ length: 20 }, (_, i) => 20 - i));
+    await page.close();
+  });
+
+  test('dragging zooms every chart on the same x axis and fetches the window; double-click resets', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(page, server.url, server.adminKey);
+    await page.waitForSelector('[data-page="projects"]');
+    await page.goto(`${server.url}/#/r/admin/dash/spiky`);
+    await chartData(page, 'loss');
+    await chartData(page, 'train/acc');
+    const over = page.locator('.chart[data-chart-key="loss"] .u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const zoomed = async (key: string) => {
+      const data = await page.$eval(`.chart[data-chart-key="${key}"]`, (el) => (el as unknown as { chartData: any }).chartData);
+      return data.window ? data : null;
+    };
+    await waitFor(async () => (await zoomed('loss')) !== null && (await zoomed('train/acc')) !== null, 15_000, 'both charts zoomed');
+    const loss = (await zoomed('loss'))!;
+    const acc = (await zoomed('train/acc'))!;
+    assert.deepEqual(acc.window, loss.window, 'zoom is shared by charts on the same x axis');
+    assert.ok(loss.window.min > 1500 && loss.window.max < 2700, `window ${JSON.stringify(loss.window)} is about 40%-50% of 5,000 steps`);
+    await waitFor(async () => (await chartData(page, 'loss')).series[0]!.rawCount < 5000, 15_000, 'the window fetched from the server');
+    const inWindow = (await chartData(page, 'loss')).series[0]!;
+    assert.ok(inWindow.points.some(([x, y]) => x === 2345 && y === 1000), 'the spike is in the zoomed window');
+    await over.dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
+    await waitFor(async () => (await zoomed('loss')) === null && (await zoomed('train/acc')) === null, 15_000, 'zoom reset on both charts');
+    await page.close();
+  });
+
+  test('runs table: text and state filters; the run page downloads a file', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(page, server.url, server.adminKey);
+    await page.waitForSelector('[data-page="projects"]');
+    await page.goto(`${server.url}/#/p/admin/dash`);
+    await page.waitForSelector('[data-run-id="metric1"]');
+    await page.locator('[data-filter="text"]').fill('spik');
+    await waitFor(async () => (await page.locator('[data-run-id]').count()) === 1, 10_000, 'only spiky listed');
+    assert.equal(await page.locator('[data-run-id]').getAttribute('data-run-id'), 'spiky');
+    await page.locator('[data-filter="text"]').fill('');
+    await waitFor(async () => (await page.locator('[data-run-id]').count()) === 3, 10_000, 'all three listed');
+    await page.locator('[data-filter-state="failed"]').click();
+    await waitFor(async () => (await page.locator('[data-run-id]').count()) === 0, 10_000, 'no failed runs listed');
+    await page.locator('[data-filter-state="failed"]').click();
+    await page.locator('[data-filter-state="finished"]').click();
+    await waitFor(async () => (await page.locator('[data-run-id]').count()) === 3, 10_000, 'the three finished runs listed');
+
+    await page.goto(`${server.url}/#/r/admin/dash/spiky`);
+    const button = page.locator('[data-panel="files"] tr', { hasText: 'wandb-metadata.json' }).locator('[data-action="download"]');
+    await button.waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    assert.equal(download.suggestedFilename(), 'wandb-metadata.json');
+    const { readFileSync } = await import('node:fs');
+    const metadata = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    assert.equal(typeof metadata, 'object');
     await page.close();
   });
 });
