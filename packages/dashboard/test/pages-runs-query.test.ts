@@ -9,7 +9,9 @@ import {
   compareValues,
   EMPTY_FILTER,
   filterRows,
+  listItemOf,
   loadColumns,
+  mergeRuns,
   parseCondition,
   saveColumns,
   sortRows,
@@ -142,5 +144,20 @@ describe('persisted columns', () => {
     store.set(columnsStorageKey('e', 'y'), JSON.stringify(['config.a', 3, 'name', 'summary.b']));
     assert.deepEqual(loadColumns(storage, 'e', 'y'), ['config.a', 'summary.b']);
     assert.deepEqual(loadColumns(null, 'e', 'p'), []);
+  });
+});
+
+describe('live merges', () => {
+  it('replaces changed runs in place, appends new ones, keeps the rest', () => {
+    const list = [run('a'), run('b', { state: 'running' }), run('c')];
+    const merged = mergeRuns(list, [run('b', { state: 'finished' }), run('d')]);
+    assert.deepEqual(merged.map((r) => `${r.name}:${r.state}`), ['a:finished', 'b:finished', 'c:finished', 'd:finished']);
+    assert.equal(merged[0], list[0]);
+    assert.equal(mergeRuns(list, []), list);
+  });
+
+  it('keeps only the list fields of a run detail', () => {
+    const detail = { ...run('a'), files: [], historyKeys: ['loss'], notes: 'n' } as RunListItem;
+    assert.deepEqual(Object.keys(listItemOf(detail)).sort(), Object.keys(run('a')).sort());
   });
 });

@@ -4,7 +4,7 @@
  * runs stay smooth) and live refetching (new runs and state changes appear without a reload).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { fetchRuns, type RunListItem } from '../api.js';
+import { fetchRun, fetchRuns, type RunListItem } from '../api.js';
 import { watchLive } from '../live.js';
 import { routeHref } from '../router.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
@@ -13,7 +13,7 @@ import { useRowWindow } from '../ui/virtual.js';
 import { ColumnPicker } from './column-picker.js';
 import { RunsFilterBar } from './runs-filter-bar.js';
 import { RunsTableRow, ROW_HEIGHT, columnWidth, columnTitle } from './runs-table-row.js';
-import { BASE_COLUMNS, EMPTY_FILTER, filterRows, loadColumns, saveColumns, sortRows, toRows, valueKeys, type RunFilter, type SortSpec } from './runs-query.js';
+import { BASE_COLUMNS, EMPTY_FILTER, filterRows, listItemOf, mergeRuns, loadColumns, saveColumns, sortRows, toRows, valueKeys, type RunFilter, type SortSpec } from './runs-query.js';
 
 const storage = (): Storage | null => {
   try {
@@ -23,7 +23,13 @@ const storage = (): Storage | null => {
   }
 };
 
-/** Keeps a project's runs fresh: one fetch at a time, at most one per second while the socket pushes. */
+/** Above this many changed runs in one interval, the whole list is fetched again instead. */
+const MAX_SINGLE_FETCHES = 20;
+
+/**
+ * Keeps a project's runs fresh: one fetch at a time, at most one per second while the socket pushes.
+ * A change refetches only the runs it names (a project may hold thousands); many at once, the list.
+ */
 function useLiveRuns(entity: string, project: string) {
   const [runs, setRuns] = useState<RunListItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,6 +37,8 @@ function useLiveRuns(entity: string, project: string) {
     let alive = true;
     let inFlight = false;
     let again = false;
+    let current: RunListItem[] | null = null;
+    let changed = new Set<string>();
     const load = async () => {
       // A change arriving during a fetch may not be in its answer: fetch once more after it.
       if (inFlight) {
@@ -38,13 +46,23 @@ function useLiveRuns(entity: string, project: string) {
         return;
       }
       inFlight = true;
+      const names = changed;
+      changed = new Set();
       try {
-        const list = await fetchRuns(entity, project);
+        let list: RunListItem[];
+        if (current && names.size <= MAX_SINGLE_FETCHES) {
+          const updated = await Promise.all([...names].map((run) => fetchRun({ entity, project, run })));
+          list = mergeRuns(current, updated.map(listItemOf));
+        } else {
+          list = await fetchRuns(entity, project);
+        }
         if (alive) {
+          current = list;
           setRuns(list);
           setError(null);
         }
       } catch (e) {
+        for (const name of names) changed.add(name);
         if (alive && !handleUnauthorized(e)) setError(errorMessage(e));
       } finally {
         inFlight = false;
@@ -56,7 +74,10 @@ function useLiveRuns(entity: string, project: string) {
     };
     const refetch = throttle(() => void load(), 1000);
     void load();
-    const unwatch = watchLive({ entity, project }, () => refetch.call());
+    const unwatch = watchLive({ entity, project }, (change) => {
+      changed.add(change.run);
+      refetch.call();
+    });
     return () => {
       alive = false;
       refetch.cancel();

@@ -216,3 +216,21 @@ export function saveColumns(storage: Pick<Storage, 'setItem'> | null, entity: st
     // private mode or quota: the choice lasts for this page only
   }
 }
+
+/** The list fields of a run (a run page's detail holds more: files, keys, line counts). */
+export function listItemOf(run: RunListItem): RunListItem {
+  const { id, entity, project, name, displayName, state, createdAt, heartbeatAt, runtime, tags, group, jobType, config, summary } = run;
+  return { id, entity, project, name, displayName, state, createdAt, heartbeatAt, runtime, tags, group, jobType, config, summary };
+}
+
+/** `list` with each of `updated` replacing the run of the same name, new runs appended. */
+export function mergeRuns(list: readonly RunListItem[], updated: readonly RunListItem[]): RunListItem[] {
+  if (updated.length === 0) return list as RunListItem[];
+  const byName = new Map(updated.map((r) => [r.name, r]));
+  const merged = list.map((r) => {
+    const fresh = byName.get(r.name);
+    if (fresh) byName.delete(r.name);
+    return fresh ?? r;
+  });
+  return [...merged, ...byName.values()];
+}
