@@ -78,7 +78,7 @@ describe('docker images (entrypoints run directly)', () => {
     }
   });
 
-  test('server image: starts, prints the admin key once, passes its healthcheck, stops on SIGTERM', async () => {
+  test('server image: starts, prints the admin key once, passes its healthcheck, serves the dashboard, stops on SIGTERM', async () => {
     const image = finalStage('server.Dockerfile');
     const data = mkdtempSync(join(tmpdir(), 'wde-docker-data-'));
     const port = String(await freePort());
@@ -88,6 +88,10 @@ describe('docker images (entrypoints run directly)', () => {
     try {
       await waitFor(() => healthy(image.healthcheck.map(map), env), 30_000, `server healthcheck (output: ${server.output().slice(-400)})`);
       await waitFor(() => /local-[A-Za-z0-9]{40}/.test(server.output()), 10_000, 'the first start to print the admin key');
+      // The dashboard is part of the image's build output (pnpm build bundles it).
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /assets\/app\.js/);
       server.child.kill('SIGTERM');
       assert.equal(await server.exited, 0);
     } finally {
