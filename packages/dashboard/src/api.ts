@@ -105,6 +105,12 @@ export interface SeriesReply {
   bucketWidth: number | null;
   /** [x, y] pairs in x order; y may be NaN / ±Infinity. */
   points: [number, number][];
+  /**
+   * With `smoothing` > 0 asked: TensorBoard's debiased EMA over every raw point from the run's
+   * start, reduced with the same buckets (or raw rule) as `points`. Absent from a server without
+   * smoothing.
+   */
+  smoothed?: [number, number][] | null;
 }
 
 export interface OutputLine {
@@ -171,13 +177,15 @@ export interface SeriesQuery {
   key: string;
   /** Default `_step`. */
   x?: string;
-  /** Pixel columns of the chart: the server makes one M4 bucket per column. */
+  /** M4 buckets wanted over the window (the server may widen them to a power of two: up to half as many). */
   buckets: number;
   /** The x window in view (inclusive); absent for the whole run. */
   min?: number;
   max?: number;
   /** Send every raw point when the window holds at most this many (default 1000). */
   rawLimit?: number;
+  /** EMA weight, 0 <= w < 1: above 0 the reply carries `smoothed` (sent only when above 0). */
+  smoothing?: number;
 }
 
 /** One key against an x axis, M4-downsampled on the server for the window. */
@@ -186,10 +194,20 @@ export async function fetchSeries(path: RunPath, q: SeriesQuery, signal?: AbortS
   if (q.min !== undefined) params.set('min', String(q.min));
   if (q.max !== undefined) params.set('max', String(q.max));
   if (q.rawLimit !== undefined) params.set('raw', String(q.rawLimit));
+  if (q.smoothing !== undefined && q.smoothing > 0) params.set('smoothing', String(q.smoothing));
   const response = await fetch(`${runUrl(path)}/history/m4?${params}`, { headers: authHeaders(), cache: 'no-store', ...(signal ? { signal } : {}) });
   if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
-  const reply = (await response.json()) as Omit<SeriesReply, 'points'> & { points: [number, unknown][] };
-  return { ...reply, points: reply.points.map(([x, y]) => [x, toNumber(y) ?? Number.NaN]) };
+  return seriesReplyOf(await response.json());
+}
+
+type WirePoints = [number, unknown][];
+
+/** A series reply as sent (non-finite y as the strict-JSON tokens) turned into numbers. */
+export function seriesReplyOf(wire: unknown): SeriesReply {
+  const reply = wire as Omit<SeriesReply, 'points' | 'smoothed'> & { points: WirePoints; smoothed?: WirePoints | null };
+  const numbers = (points: WirePoints): [number, number][] => points.map(([x, y]) => [x, toNumber(y) ?? Number.NaN]);
+  const { smoothed, ...rest } = reply;
+  return { ...rest, points: numbers(reply.points), ...(smoothed === undefined ? {} : { smoothed: smoothed === null ? null : numbers(smoothed) }) };
 }
 
 export const fetchOutput = async (path: RunPath, from = 0, limit = 10_000) => (await getJson<{ lines: OutputLine[] }>(`${runUrl(path)}/output?from=${from}&limit=${limit}`)).lines;

@@ -9,6 +9,12 @@
  *   → {"type":"watch","id":N,"entity","project","run"?}   (no run: every run of the project)
  *   → {"type":"unwatch","id":N}
  *   ← {"type":"run","entity","project","run","state","historyLineCount","eventsLineCount","logLineCount","updatedAt"}
+ *   ← {"type":"error","id":N,"message"}  that watch was refused; the socket stays
+ *
+ * The server sends changes only while a watch is registered and the socket is up, so changes made
+ * before the watch reached the server, or while the socket was down, are never pushed. After every
+ * `ready` (the first and each reconnect) each listener therefore gets `null`, "you may have missed
+ * changes": it refetches everything it shows.
  */
 import type { RunState } from './api.js';
 import { storedKey } from './session.js';
@@ -32,35 +38,64 @@ export interface WatchTarget {
   run?: string;
 }
 
-type Listener = (change: RunChange) => void;
+/** Called with each change of a watched run, or with null: changes may have been missed, refetch. */
+export type LiveListener = (change: RunChange | null) => void;
 
 interface Watch {
   id: number;
   target: WatchTarget;
-  listener: Listener;
+  listener: LiveListener;
 }
+
+/** The socket the live client talks through (the browser's WebSocket, or a fake in tests). */
+export interface LiveTransport {
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: (() => void) | null;
+  send(data: string): void;
+}
+
+/** What the live client needs from its environment. */
+export interface LiveEnv {
+  /** The key to authenticate with, or null (signed out: no socket). */
+  key(): string | null;
+  /** Opens a socket to the live endpoint. */
+  open(): LiveTransport;
+  /** Milliseconds before the first reconnect; doubled per failure up to 10 s. */
+  retryMs?: number;
+}
+
+const MAX_RETRY_MS = 10_000;
 
 const matches = (t: WatchTarget, c: RunChange) => t.entity === c.entity && t.project === c.project && (t.run === undefined || t.run === c.run);
 
-class LiveSocket {
-  private socket: WebSocket | null = null;
+/** The page's one live socket, shared by every watch. */
+export class LiveSocket {
+  private socket: LiveTransport | null = null;
   private ready = false;
   private readonly watches = new Map<number, Watch>();
   private nextId = 1;
-  private retryMs = 250;
+  private readonly baseRetryMs: number;
+  private retryMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set after the server refused the key: no reconnecting until the next watch. */
   private refused = false;
 
-  watch(target: WatchTarget, listener: Listener): () => void {
+  constructor(private readonly env: LiveEnv) {
+    this.baseRetryMs = env.retryMs ?? 250;
+    this.retryMs = this.baseRetryMs;
+  }
+
+  /** Calls `listener` on every change of the target (and null after each (re)connect) until the returned function is called. */
+  watch(target: WatchTarget, listener: LiveListener): () => void {
     const id = this.nextId++;
     this.watches.set(id, { id, target, listener });
     this.refused = false;
     if (this.ready) this.send({ type: 'watch', id, ...target });
     else this.connect();
     return () => {
-      this.watches.delete(id);
-      if (this.ready) this.send({ type: 'unwatch', id });
+      // A watch the server refused is gone already: nothing to unwatch.
+      if (this.watches.delete(id) && this.ready) this.send({ type: 'unwatch', id });
     };
   }
 
@@ -70,46 +105,68 @@ class LiveSocket {
 
   private connect(): void {
     if (this.socket || this.retryTimer || this.refused) return;
-    const key = storedKey();
+    const key = this.env.key();
     if (!key) return;
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live`;
-    const socket = new WebSocket(url);
+    const socket = this.env.open();
     this.socket = socket;
     socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', key }));
     socket.onmessage = (event) => {
-      let message: { type?: string } & Partial<RunChange>;
-      try {
-        message = JSON.parse(String(event.data));
-      } catch {
-        return;
-      }
-      if (message.type === 'ready') {
-        this.ready = true;
-        this.retryMs = 250;
-        for (const w of this.watches.values()) this.send({ type: 'watch', id: w.id, ...w.target });
-      } else if (message.type === 'run') {
-        const change = message as RunChange;
-        for (const w of [...this.watches.values()]) if (matches(w.target, change)) w.listener(change);
-      } else if (message.type === 'error' && !('id' in message)) {
-        // An error without a watch id is about the socket (key refused): the server closes it.
-        // One with an id refuses only that watch.
-        this.refused = true;
-      }
+      if (this.socket === socket) this.onMessage(event.data);
     };
     socket.onclose = () => {
-      this.socket = null;
-      this.ready = false;
-      if (this.refused || this.watches.size === 0) return;
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.connect();
-      }, this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, 10_000);
+      if (this.socket === socket) this.onClose();
     };
+  }
+
+  private onMessage(data: unknown): void {
+    let message: { type?: unknown; id?: unknown } & Partial<RunChange>;
+    try {
+      message = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    if (message.type === 'ready') this.onReady();
+    else if (message.type === 'run') {
+      const { entity, project, run, state, historyLineCount, eventsLineCount, logLineCount, updatedAt } = message as RunChange;
+      const change: RunChange = { entity, project, run, state, historyLineCount, eventsLineCount, logLineCount, updatedAt };
+      for (const w of [...this.watches.values()]) if (matches(w.target, change)) w.listener(change);
+    } else if (message.type === 'error') {
+      // With a watch id the server refused only that watch (no permission, too many): drop it so a
+      // reconnect does not ask again; the socket stays. Without one the key was refused and the
+      // server closes the socket: no reconnecting with the same key.
+      if (typeof message.id === 'number') this.watches.delete(message.id);
+      else this.refused = true;
+    }
+  }
+
+  private onReady(): void {
+    this.ready = true;
+    this.retryMs = this.baseRetryMs;
+    const watches = [...this.watches.values()];
+    for (const w of watches) this.send({ type: 'watch', id: w.id, ...w.target });
+    // The race this closes: changes between a page's first fetch (or the last message before a
+    // disconnect) and the server registering the watch were never sent. Each listener refetches.
+    for (const w of watches) if (this.watches.get(w.id) === w) w.listener(null);
+  }
+
+  private onClose(): void {
+    this.socket = null;
+    this.ready = false;
+    if (this.refused || this.watches.size === 0) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
   }
 }
 
-const live = new LiveSocket();
+function openBrowserSocket(): LiveTransport {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live`;
+  return new WebSocket(url) as unknown as LiveTransport;
+}
 
-/** Calls `listener` on every change of the target until the returned function is called. */
-export const watchLive = (target: WatchTarget, listener: Listener): (() => void) => live.watch(target, listener);
+const live = new LiveSocket({ key: storedKey, open: openBrowserSocket });
+
+/** Calls `listener` on every change of the target until the returned function is called (null: refetch everything). */
+export const watchLive = (target: WatchTarget, listener: LiveListener): (() => void) => live.watch(target, listener);

@@ -1,7 +1,7 @@
 /** From runs' points to uPlot's aligned columns, captions and bucket counts. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bucketsForWidth, buildPlotData, captionText, countInWindow, drawableY, hasNumericValues, seriesLayout, type PlotSeries } from '../src/charts/series-data.js';
+import { alignLines, bucketsForWidth, buildPlotData, captionText, countInWindow, drawableY, hasNumericValues, seriesLayout, smoothedPoints, type PlotSeries } from '../src/charts/series-data.js';
 import { smoothEma } from '../src/charts/smoothing.js';
 
 const run = (points: [number, number][], extra: Partial<PlotSeries> = {}): PlotSeries => ({
@@ -52,6 +52,44 @@ describe('buildPlotData', () => {
     assert.deepEqual(data[3], [smoothedA[0], undefined, smoothedA[1]]);
   });
 
+  it('keeps every point of runs sharing an x: M4 buckets with first/min/max/last on one step', () => {
+    // Run a: a bucket at step 5 holds first 1, min -7 (spike), max 9 (spike), last 2.
+    const a: [number, number][] = [[0, 0], [5, 1], [5, -7], [5, 9], [5, 2], [10, 3]];
+    const b: [number, number][] = [[5, 4], [5, 40], [7, 6]];
+    const data = buildPlotData([run(a), run(b)], plain);
+    assert.deepEqual(data[0], [0, 5, 5, 5, 5, 7, 10]);
+    assert.deepEqual(data[1], [0, 1, -7, 9, 2, undefined, 3]);
+    assert.deepEqual(data[2], [undefined, 4, 40, undefined, undefined, 6, undefined]);
+    // Every point of every run is in the table, in its run's order.
+    for (const [i, points] of [a, b].entries()) {
+      const kept: [number, number][] = (data[0] as number[]).flatMap((x, row): [number, number][] => (data[1 + i]![row] === undefined ? [] : [[x, data[1 + i]![row] as number]]));
+      assert.deepEqual(kept, points);
+    }
+  });
+
+  it('aligns lines given out of x order by a stable sort, dropping non-finite x', () => {
+    const [xs, cols] = alignLines([[[2, 1], [1, 2], [1, 3], [Number.NaN, 4]], [[1, 9]]]);
+    assert.deepEqual(xs, [1, 1, 2]);
+    assert.deepEqual(cols, [[2, 3, 1], [9, undefined, undefined]]);
+  });
+
+  it('draws the smoothed line a series carries (the server EMA) instead of smoothing its points', () => {
+    const points: [number, number][] = [[0, 1], [4, 9], [4, 0], [8, 5]];
+    const server: [number, number][] = [[0, 1], [4, 3], [8, 4]];
+    const data = buildPlotData([run(points, { smoothed: server })], { smoothing: 0.6, logScale: false });
+    assert.deepEqual(data[0], [0, 4, 4, 8]);
+    assert.deepEqual(data[1], [1, 9, 0, 5], 'the raw line, faint behind');
+    assert.deepEqual(data[2], [1, 3, undefined, 4], 'the server smoothed line');
+    assert.equal(smoothedPoints(run(points, { smoothed: server }), 0.6), server);
+    assert.equal(smoothedPoints(run(points, { smoothed: server }), 0), null, 'smoothing off: no smoothed line');
+  });
+
+  it('smooths the points here when the series carries no smoothed line (a server without smoothing)', () => {
+    const points: [number, number][] = [[0, 1], [1, 3], [2, 2]];
+    const ys = smoothEma([1, 3, 2], 0.5);
+    assert.deepEqual(smoothedPoints(run(points, { smoothed: null }), 0.5), [[0, ys[0]], [1, ys[1]], [2, ys[2]]]);
+  });
+
   it('handles no runs and runs without points', () => {
     assert.deepEqual(buildPlotData([], plain), [[]]);
     assert.deepEqual(buildPlotData([run([]), run([])], plain), [[], [], []]);
@@ -88,10 +126,12 @@ describe('captionText', () => {
 });
 
 describe('bucketsForWidth and countInWindow', () => {
-  it('asks one bucket per CSS pixel, within limits, nothing while hidden', () => {
-    assert.equal(bucketsForWidth(640.4), 640);
+  it('asks two buckets per CSS pixel (the server may return half), within limits, nothing while hidden', () => {
+    assert.equal(bucketsForWidth(640), 1280);
+    assert.equal(bucketsForWidth(640.4), 1281);
     assert.equal(bucketsForWidth(3), 16);
-    assert.equal(bucketsForWidth(100_000), 8192);
+    assert.equal(bucketsForWidth(5000), 10_000);
+    assert.equal(bucketsForWidth(60_000), 100_000);
     assert.equal(bucketsForWidth(0), null);
     assert.equal(bucketsForWidth(Number.NaN), null);
   });

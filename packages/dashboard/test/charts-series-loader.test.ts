@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunPath, SeriesQuery, SeriesReply } from '../src/api.js';
-import { requestKey, SeriesLoader, slotOf, type LoadResult } from '../src/charts/series-loader.js';
+import { LIVE_REFETCH_MS, requestKey, SeriesLoader, slotOf, type LoaderClock, type LoadResult } from '../src/charts/series-loader.js';
 
 interface Call {
   path: RunPath;
@@ -32,11 +32,39 @@ const other: RunPath = { entity: 'e', project: 'p', run: 'r2' };
 const request = (buckets: number, min?: number, max?: number, p = path) => ({ path: p, query: { key: 'loss', x: '_step', buckets, ...(min !== undefined ? { min, max } : {}) } });
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A clock the test moves by hand; due timers run in order as it advances. */
+function fakeClock() {
+  let now = 1000;
+  let timers: { at: number; fn: () => void }[] = [];
+  const clock: LoaderClock = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const timer = { at: now + ms, fn };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (handle) => void (timers = timers.filter((t) => t !== handle)),
+  };
+  const advance = (ms: number) => {
+    const until = now + ms;
+    for (;;) {
+      const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      timers = timers.filter((t) => t !== due);
+      now = due.at;
+      due.fn();
+    }
+    now = until;
+  };
+  return { clock, advance, pending: () => timers.length };
+}
+
 function setup() {
   const { calls, fetch } = fakeFetch();
   const results: [string, LoadResult][] = [];
-  const loader = new SeriesLoader(fetch, (slot, result) => results.push([slot, result]));
-  return { calls, results, loader };
+  const time = fakeClock();
+  const loader = new SeriesLoader(fetch, (slot, result) => results.push([slot, result]), LIVE_REFETCH_MS, time.clock);
+  return { calls, results, loader, time };
 }
 
 describe('SeriesLoader', () => {
@@ -56,13 +84,14 @@ describe('SeriesLoader', () => {
   });
 
   it('live changes during a request: one follow-up fetch after it, never two in flight', async () => {
-    const { calls, results, loader } = setup();
+    const { calls, results, loader, time } = setup();
     loader.want(slotOf(path), request(500), 1);
     loader.want(slotOf(path), request(500), 2);
     loader.want(slotOf(path), request(500), 3);
     loader.want(slotOf(path), request(500), 4);
     assert.equal(calls.length, 1);
     assert.equal(calls[0]!.signal.aborted, false, 'a live change does not abort');
+    time.advance(LIVE_REFETCH_MS);
     calls[0]!.resolve(reply(1));
     await tick();
     assert.equal(calls.length, 2, 'exactly one more fetch');
@@ -112,7 +141,7 @@ describe('SeriesLoader', () => {
   });
 
   it('delivers errors once, without retrying the same request', async () => {
-    const { calls, results, loader } = setup();
+    const { calls, results, loader, time } = setup();
     loader.want('a', request(500), 0);
     calls[0]!.reject(new Error('503 Service Unavailable'));
     await tick();
@@ -120,6 +149,8 @@ describe('SeriesLoader', () => {
     loader.want('a', request(500), 0);
     assert.equal(calls.length, 1);
     loader.want('a', request(500), 1);
+    assert.equal(calls.length, 1, 'not within the live interval');
+    time.advance(LIVE_REFETCH_MS);
     assert.equal(calls.length, 2, 'a live change tries again');
   });
 
@@ -143,5 +174,69 @@ describe('SeriesLoader', () => {
     loader.want('a', request(500), 0);
     await tick();
     assert.equal(results[0]?.error?.message, 'boom');
+  });
+
+  it('live versions of a slot fetch at most once per interval, the trailing one always', async () => {
+    const { calls, loader, time } = setup();
+    loader.want('a', request(500), 0);
+    calls[0]!.resolve(reply(0));
+    await tick();
+    time.advance(100);
+    for (let v = 1; v <= 10; v++) {
+      loader.want('a', request(500), v);
+      time.advance(30);
+    }
+    assert.equal(calls.length, 1, 'a storm of versions within the interval: no fetch yet');
+    time.advance(LIVE_REFETCH_MS);
+    assert.equal(calls.length, 2, 'one trailing fetch at the end of the interval');
+    calls[1]!.resolve(reply(10));
+    await tick();
+    time.advance(5 * LIVE_REFETCH_MS);
+    assert.equal(calls.length, 2, 'nothing more once the last version is had');
+    loader.want('a', request(500), 11);
+    assert.equal(calls.length, 3, 'after a quiet interval a version fetches at once');
+  });
+
+  it('refetches only the slots whose version moved', async () => {
+    const { calls, loader, time } = setup();
+    loader.want(slotOf(path), request(500), 3);
+    loader.want(slotOf(other), request(500, undefined, undefined, other), 7);
+    calls[0]!.resolve(reply(1));
+    calls[1]!.resolve(reply(2));
+    await tick();
+    time.advance(LIVE_REFETCH_MS);
+    loader.want(slotOf(path), request(500), 3);
+    loader.want(slotOf(other), request(500, undefined, undefined, other), 8);
+    assert.deepEqual(calls.slice(2).map((c) => c.path.run), ['r2']);
+  });
+
+  it('a new query is not held back by the live interval', async () => {
+    const { calls, loader } = setup();
+    loader.want('a', request(500), 0);
+    calls[0]!.resolve(reply(0));
+    await tick();
+    loader.want('a', request(500, 10, 20), 0);
+    assert.equal(calls.length, 2);
+    assert.equal(calls[1]!.query.min, 10);
+  });
+
+  it('the smoothing weight is part of the query', () => {
+    const plain = request(500);
+    const smooth = { path, query: { ...plain.query, smoothing: 0.6 } };
+    assert.notEqual(requestKey(plain), requestKey(smooth));
+    assert.equal(requestKey(plain), requestKey({ path, query: { ...plain.query, smoothing: 0 } }));
+  });
+
+  it('dropping a slot cancels its trailing fetch', async () => {
+    const { calls, loader, time } = setup();
+    loader.want('a', request(500), 0);
+    calls[0]!.resolve(reply(0));
+    await tick();
+    loader.want('a', request(500), 1);
+    assert.equal(time.pending(), 1);
+    loader.retain(new Set());
+    assert.equal(time.pending(), 0);
+    time.advance(LIVE_REFETCH_MS);
+    assert.equal(calls.length, 1);
   });
 });

@@ -16,6 +16,35 @@ describe('metric definitions', () => {
     assert.ok(globMatches('l?ss', 'loss'));
     assert.ok(globMatches('a.b*', 'a.bc'));
     assert.ok(!globMatches('a.b*', 'axbc'));
+    assert.ok(globMatches('*', ''));
+    assert.ok(globMatches('**', 'x'));
+    assert.ok(globMatches('*/loss', 'train/val/loss'));
+    assert.ok(!globMatches('*/loss', 'train/lossy'));
+    assert.ok(globMatches('a*b*c', 'aXbYbZc'));
+    assert.ok(!globMatches('a*b*c', 'aXbYbZ'));
+    assert.ok(!globMatches('?', ''));
+    assert.ok(!globMatches('abc', 'ab'));
+    assert.ok(!globMatches('ab', 'abc'));
+  });
+  it('treats every character but * and ? literally', () => {
+    assert.ok(globMatches('[ab]+(x)|^$', '[ab]+(x)|^$'));
+    assert.ok(!globMatches('[ab]', 'a'));
+    assert.ok(globMatches('a\\*', 'a\\zz'));
+    assert.ok(globMatches('line\nbreak*', 'line\nbreak!'));
+  });
+  it('matches a pathological glob in linear time (a backtracking regex takes minutes)', () => {
+    const glob = '*a'.repeat(12) + 'b';
+    assert.equal(globMatches(glob, 'a'.repeat(40)), false);
+    assert.equal(globMatches(glob, 'a'.repeat(40) + 'b'), true);
+    assert.equal(metricFor('a'.repeat(40), [metric({ glob, hidden: true })]), null);
+  });
+  it('remembers the definition found for a key, per metrics list', () => {
+    const list = [metric({ glob: 'x/*', stepMetric: 'sx' })];
+    const first = metricFor('x/1', list);
+    assert.equal(first?.stepMetric, 'sx');
+    assert.equal(metricFor('x/1', list), first);
+    assert.equal(metricFor('y/1', list), null);
+    assert.equal(metricFor('y/1', [...list, metric({ glob: 'y/*', stepMetric: 'sy' })])?.stepMetric, 'sy', 'another list is looked up afresh');
   });
   it('prefers an exact name over a glob', () => {
     assert.equal(metricFor('train/special', metrics)?.stepMetric, 'epoch');

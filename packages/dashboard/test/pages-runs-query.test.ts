@@ -128,7 +128,27 @@ describe('filtering', () => {
     assert.deepEqual(c('opt = adam'), ['alpha', 'gamma']);
     assert.deepEqual(c('opt != adam'), ['beta']);
     assert.deepEqual(c('opt ~ ad'), ['alpha', 'gamma']);
-    assert.deepEqual(c('lr != 0.01'), ['beta', 'gamma']);
+    assert.deepEqual(c('lr != 0.01'), ['beta'], 'gamma has no lr: it fails every comparison');
+  });
+  it('against a typed number, a missing, non-numeric or non-finite value fails (only != keeps text)', () => {
+    const numbers = toRows([
+      run('low', { summary: { loss: 0.2 }, config: { opt: 'adam', n: 3 } }),
+      run('high', { summary: { loss: 0.9 }, config: { opt: 7, n: '12' } }),
+      run('nan', { summary: { loss: 'NaN' }, config: { opt: 'sgd' } }),
+      run('inf', { summary: { loss: 'Infinity' } }),
+      run('none'),
+    ]);
+    const c = (text: string) => names(filterRows(numbers, { ...EMPTY_FILTER, conditions: [parseCondition(text)!] }));
+    assert.deepEqual(c('summary.loss > 0.5'), ['high']);
+    assert.deepEqual(c('summary.loss >= 0'), ['low', 'high']);
+    assert.deepEqual(c('summary.loss < 1'), ['low', 'high']);
+    assert.deepEqual(c('summary.loss = 0.2'), ['low']);
+    assert.deepEqual(c('summary.loss != 0.2'), ['high', 'nan', 'inf'], 'runs without loss are not kept');
+    assert.deepEqual(c('opt > 5'), ['high'], '"adam" and "sgd" are not above 5');
+    assert.deepEqual(c('opt != 5'), ['low', 'high', 'nan']);
+    assert.deepEqual(c('n > 5'), ['high'], 'a number written as text compares as a number');
+    assert.deepEqual(c('summary.loss = NaN'), ['nan'], 'a typed token that is no finite number compares as text');
+    assert.deepEqual(c('opt >= b'), ['nan'], 'text against text');
   });
 });
 

@@ -16,11 +16,22 @@ export interface ChartRun {
   label: string;
   /** CSS colour of this run's line. */
   color: string;
+  /**
+   * This run's history version: the page bumps it when the run got new history (live socket) or may
+   * have missed some (a reconnect). A chart refetches the window in view of the runs whose version
+   * changed, and only theirs, at most twice a second per run (the last change always fetched),
+   * keeping zoom and scroll. A chart not zoomed follows the run's growth.
+   */
+  version: number;
 }
 
 /** The toolbar's settings, shared by all charts of a page. */
 export interface ChartSettings {
-  /** Smoothing weight of TensorBoard's debiased EMA, 0 (off) to 0.999. */
+  /**
+   * Smoothing weight of TensorBoard's debiased EMA, 0 (off) to 0.999. History charts ask the server
+   * for the EMA over every raw point (M4 points smoothed here would be wrong); points charts hold
+   * every raw point and smooth them here.
+   */
   smoothing: number;
   logScale: boolean;
 }
@@ -37,11 +48,6 @@ export interface HistoryChartProps {
    * x axis move together).
    */
   syncGroup: string;
-  /**
-   * Bumped by the page when a run of the chart got new history (live socket): the chart refetches
-   * the window in view, keeping zoom and scroll. A chart not zoomed follows the run's growth.
-   */
-  liveVersion: number;
 }
 
 /** A chart of points the page already holds (system metrics from the events stream). */
@@ -66,5 +72,10 @@ export interface ChartData {
     aggregated: boolean;
     /** The points drawn (unsmoothed), [x, y]. */
     points: [number, number][];
+    /**
+     * The smoothed line drawn over them, [x, y]: the server's (history charts) or smoothed here
+     * (points charts, or a server that sent none); null when smoothing is off.
+     */
+    smoothed: [number, number][] | null;
   }[];
 }

@@ -1,16 +1,18 @@
 /**
  * Turning the points of each run into uPlot's aligned columns, and the caption that says what is
- * drawn. Pure (uPlot's `join` touches no DOM), so it runs under Node's test runner.
+ * drawn. Pure, so it runs under Node's test runner.
  *
  * Gaps: uPlot breaks a line at `null` and bridges `undefined`. A non-finite y (and, on a log scale,
- * a y <= 0) becomes `null`, a visible gap. `uPlot.join` fills the x values one run lacks with
- * `undefined`, so a run's line runs on across the other runs' x values (and M4's sparse buckets).
+ * a y <= 0) becomes `null`, a visible gap. A line lacking a row of the aligned table (another line's
+ * x, M4's sparse buckets) has `undefined` there, so it runs on across it.
  */
-import uPlot from 'uplot';
 import type { RunPath } from '../api.js';
 import { formatCount } from './format.js';
 import { clampSmoothing, smoothEma } from './smoothing.js';
 import type { ZoomWindow } from './zoom-sync.js';
+
+/** A list of [x, y] points. */
+export type Points = [number, number][];
 
 /** One line of a chart, as the chart components hand it to the drawing code. */
 export interface PlotSeries {
@@ -18,7 +20,12 @@ export interface PlotSeries {
   color: string;
   run: RunPath | null;
   /** [x, y] in x order; y may be NaN / ±Infinity. */
-  points: [number, number][];
+  points: Points;
+  /**
+   * The smoothed line computed elsewhere (the server's EMA over every raw point), drawn when
+   * smoothing is on. Absent or null: `points` are smoothed here.
+   */
+  smoothed?: Points | null;
   /** Raw points in view (for M4: before downsampling). */
   rawCount: number;
   aggregated: boolean;
@@ -51,33 +58,77 @@ export interface PlotOptions {
   logScale: boolean;
 }
 
-type Column = (number | null | undefined)[];
+/** One column of the aligned data: a y per row, null a gap, undefined no point of the line. */
+export type Column = (number | null | undefined)[];
 
 /**
- * The aligned data for uPlot: [x, raw lines..., smoothed lines...] (see seriesLayout). Runs with
- * different x values are joined on x; smoothing runs over each run's own points before the join.
+ * The smoothed line of a series for `weight` (0: null): the one it carries (the server's), else
+ * its points smoothed here.
  */
-export function buildPlotData(series: readonly PlotSeries[], options: PlotOptions): uPlot.AlignedData {
+export function smoothedPoints(series: PlotSeries, weight: number): Points | null {
+  const w = clampSmoothing(weight);
+  if (w === 0) return null;
+  if (series.smoothed) return series.smoothed;
+  const ys = smoothEma(series.points.map((p) => p[1]), w);
+  return series.points.map((p, i) => [p[0], ys[i]!]);
+}
+
+/** The points of a line in x order (a stable sort, only when they are not), finite x only. */
+function inXOrder(points: Points): Points {
+  const finite = points.every((p) => Number.isFinite(p[0])) ? points : points.filter((p) => Number.isFinite(p[0]));
+  for (let i = 1; i < finite.length; i++) if (finite[i]![0] < finite[i - 1]![0]) return finite.map((p, j) => [p, j] as const).sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]).map(([p]) => p);
+  return finite;
+}
+
+/**
+ * Lines aligned on x, keeping every point: rows in x order, where the n-th point of each line at an
+ * x shares the n-th row of that x, so a line with two points at one x (an M4 bucket whose first,
+ * min, max and last share a step) gets two rows and both are drawn. (`uPlot.join` keeps one row
+ * per x, and so only the last y of a repeated x.) A line without an n-th point at that x has
+ * undefined in that row. Returns [xs, column per line] with y as given.
+ */
+export function alignLines(lines: readonly Points[]): [number[], (number | undefined)[][]] {
+  const sorted = lines.map(inXOrder);
+  const heads = sorted.map(() => 0);
+  const xs: number[] = [];
+  const columns: (number | undefined)[][] = sorted.map(() => []);
+  for (;;) {
+    let x = Number.POSITIVE_INFINITY;
+    let any = false;
+    sorted.forEach((line, i) => {
+      const point = line[heads[i]!];
+      if (point && (!any || point[0] < x)) {
+        x = point[0];
+        any = true;
+      }
+    });
+    if (!any) break;
+    xs.push(x);
+    sorted.forEach((line, i) => {
+      const point = line[heads[i]!];
+      if (point && point[0] === x) {
+        columns[i]!.push(point[1]);
+        heads[i]! += 1;
+      } else columns[i]!.push(undefined);
+    });
+  }
+  return [xs, columns];
+}
+
+/**
+ * The aligned data for uPlot: [x, raw lines..., smoothed lines...] (see seriesLayout). Every point
+ * of every line is kept (see alignLines); smoothing runs over each run's own points before.
+ */
+export function buildPlotData(series: readonly PlotSeries[], options: PlotOptions): Column[] {
   const weight = clampSmoothing(options.smoothing);
   const smoothed = weight > 0;
   if (series.length === 0) return [[]];
-  const tables = series.map((s) => {
-    const xs = s.points.map((p) => p[0]);
-    const ys = s.points.map((p) => p[1]);
-    const table: Column[] = [xs, ys.map((y) => drawableY(y, options.logScale))];
-    if (smoothed) table.push(smoothEma(ys, weight).map((y) => drawableY(y, options.logScale)));
-    return table;
-  });
-  const joined = uPlot.join(tables as unknown as uPlot.AlignedData[]) as unknown as Column[];
-  const perRun = smoothed ? 2 : 1;
-  const layout = seriesLayout(series.length, smoothed);
-  const out: Column[] = [joined[0] ?? []];
-  series.forEach((_, i) => {
-    const rawIdx = layout.raw[i];
-    if (rawIdx != null) out[rawIdx] = joined[1 + i * perRun] ?? [];
-    out[layout.main[i]!] = joined[1 + i * perRun + (smoothed ? 1 : 0)] ?? [];
-  });
-  return out as unknown as uPlot.AlignedData;
+  const lines: Points[] = series.map((s) => s.points);
+  if (smoothed) for (const s of series) lines.push(smoothedPoints(s, weight) ?? []);
+  const [xs, columns] = alignLines(lines);
+  const drawable = (col: (number | undefined)[]): Column => col.map((y) => (y === undefined ? undefined : drawableY(y, options.logScale)));
+  // alignLines keeps the order of the lines: raw lines, then smoothed ones, as seriesLayout wants.
+  return [xs, ...columns.map(drawable)];
 }
 
 /** True when any series has a finite y (else the chart says "no numeric values"). */
@@ -108,17 +159,19 @@ export function captionText(series: readonly PlotSeries[], logScale = false): st
   return logScale && !hasPositiveValues(series) ? `${text}; none above 0 for the log scale` : text;
 }
 
-/** Smallest and largest bucket counts asked of the server. */
+/** Smallest and largest bucket counts asked of the server (its limit is 100,000). */
 export const MIN_BUCKETS = 16;
-export const MAX_BUCKETS = 8192;
+export const MAX_BUCKETS = 100_000;
 
 /**
- * Buckets for a plot area `widthPx` CSS pixels wide (one M4 bucket per pixel column), or null while
- * the plot has no width (hidden): nothing is fetched until it is laid out.
+ * Buckets for a plot area `widthPx` CSS pixels wide, or null while the plot has no width (hidden):
+ * nothing is fetched until it is laid out. The server widens buckets to a power of two at least
+ * span/buckets wide, which returns between about half and all of the buckets asked: asking two per
+ * pixel column leaves every column at least one.
  */
 export function bucketsForWidth(widthPx: number): number | null {
   if (!(widthPx >= 1) || !Number.isFinite(widthPx)) return null;
-  return Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, Math.round(widthPx)));
+  return Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, Math.ceil(2 * widthPx)));
 }
 
 /** How many points lie inside `window` (all of them when null). */

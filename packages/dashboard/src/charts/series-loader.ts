@@ -5,6 +5,10 @@
  *   one: the old reply is stale.
  * - A new data version with the same query (the live run grew) does not abort: the request in
  *   flight finishes and one more follows it, however many versions arrived meanwhile.
+ * - Version-driven fetches of a slot start at most once per `minIntervalMs` (500 ms): a version
+ *   arriving sooner waits for the end of the interval (the trailing fetch always happens), so a run
+ *   logging fast costs two requests a second per chart, not one per message. A new query is not
+ *   held back.
  * - Only the reply to the slot's current request is delivered, so an old reply (one that resolved
  *   just as it was aborted, or that raced a newer one) never overwrites a newer one.
  *
@@ -27,7 +31,8 @@ export type LoadResult = { key: string; request: LoadRequest } & ({ reply: Serie
 /** Identifies a query: equal keys mean equal requests (the data version aside). */
 export function requestKey(request: LoadRequest): string {
   const { path, query } = request;
-  return JSON.stringify([path.entity, path.project, path.run, query.key, query.x ?? '_step', query.buckets, query.min ?? null, query.max ?? null, query.rawLimit ?? null]);
+  const smoothing = query.smoothing !== undefined && query.smoothing > 0 ? query.smoothing : null;
+  return JSON.stringify([path.entity, path.project, path.run, query.key, query.x ?? '_step', query.buckets, query.min ?? null, query.max ?? null, query.rawLimit ?? null, smoothing]);
 }
 
 /** The slot name of a run. */
@@ -49,8 +54,29 @@ interface Slot {
   wanted: Wanted;
   inFlight: InFlight | null;
   done: { key: string; version: number } | null;
+  /** When the slot's last fetch started (clock time). */
+  startedAt: number;
+  /** The trailing fetch of a version change that came too soon after the last one. */
+  timer: unknown;
 }
 
+/** Time and timers of the loader (the real ones in the app, a fake clock in tests). */
+export interface LoaderClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: LoaderClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** At most one version-driven fetch per slot per this many milliseconds. */
+export const LIVE_REFETCH_MS = 500;
+
+/** Fetches of one chart, one slot per run (see the module comment). */
 export class SeriesLoader {
   private readonly slots = new Map<string, Slot>();
   private disposed = false;
@@ -58,6 +84,8 @@ export class SeriesLoader {
   constructor(
     private readonly fetchSeries: FetchSeries,
     private readonly onResult: (slot: string, result: LoadResult) => void,
+    private readonly minIntervalMs = LIVE_REFETCH_MS,
+    private readonly clock: LoaderClock = realClock,
   ) {}
 
   /** Asks slot `slot` for `request` at data version `version` (fetches only what is not had yet). */
@@ -66,7 +94,7 @@ export class SeriesLoader {
     const wanted = { key: requestKey(request), request, version };
     const state = this.slots.get(slot);
     if (state) state.wanted = wanted;
-    else this.slots.set(slot, { wanted, inFlight: null, done: null });
+    else this.slots.set(slot, { wanted, inFlight: null, done: null, startedAt: Number.NEGATIVE_INFINITY, timer: null });
     this.pump(slot);
   }
 
@@ -75,6 +103,7 @@ export class SeriesLoader {
     for (const [name, slot] of this.slots) {
       if (keep.has(name)) continue;
       slot.inFlight?.controller.abort();
+      this.cancelTimer(slot);
       this.slots.delete(name);
     }
   }
@@ -98,16 +127,34 @@ export class SeriesLoader {
       if (inFlight.key === wanted.key) return; // same query: pump again when it lands
       inFlight.controller.abort();
       slot.inFlight = null;
-    } else if (done && done.key === wanted.key && done.version >= wanted.version) {
-      return;
+    } else if (done && done.key === wanted.key) {
+      if (done.version >= wanted.version) return;
+      // Only the version moved: wait out the slot's interval (the timer pumps again).
+      const wait = slot.startedAt + this.minIntervalMs - this.clock.now();
+      if (wait > 0) {
+        if (slot.timer === null) {
+          slot.timer = this.clock.setTimeout(() => {
+            slot.timer = null;
+            this.pump(name);
+          }, wait);
+        }
+        return;
+      }
     }
     this.start(name, slot);
+  }
+
+  private cancelTimer(slot: Slot): void {
+    if (slot.timer !== null) this.clock.clearTimeout(slot.timer);
+    slot.timer = null;
   }
 
   private start(name: string, slot: Slot): void {
     const { key, request, version } = slot.wanted;
     const flight: InFlight = { key, version, controller: new AbortController() };
+    this.cancelTimer(slot);
     slot.inFlight = flight;
+    slot.startedAt = this.clock.now();
     const settle = (result: LoadResult) => {
       // The race this closes: an aborted request can still resolve (the reply was already read),
       // and a slot dropped by retain() can still settle. Only the slot's current request counts.

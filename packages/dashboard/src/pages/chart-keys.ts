@@ -13,15 +13,47 @@ export const BUILTIN_X = ['_step', '_runtime', '_timestamp'] as const;
 /** The section of keys without a `/`. */
 export const DEFAULT_SECTION = 'Charts';
 
-/** fnmatch-style glob (`*` any run of characters, `?` one character), as wandb's defineMetric. */
+/**
+ * Glob match as wandb's defineMetric: `*` any run of characters (`/` too), `?` one character, every
+ * other character itself. Globs come from logged data, so this must not backtrack: a regex built
+ * from `*a*a*a…b` takes exponential time on a long key and froze the tab. The two-pointer match
+ * below backs up only to the last `*`, O(glob × key) at worst.
+ */
 export function globMatches(glob: string, key: string): boolean {
-  const pattern = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${pattern}$`, 's').test(key);
+  let g = 0;
+  let k = 0;
+  let star = -1; // position in the glob just after the last `*` seen
+  let resume = 0; // where in the key that `*` match continues from
+  while (k < key.length) {
+    const c = glob[g];
+    if (c === '*') {
+      star = ++g;
+      resume = k;
+    } else if (g < glob.length && (c === '?' || c === key[k])) {
+      g++;
+      k++;
+    } else if (star >= 0) {
+      // Let the last `*` swallow one more character and try the rest of the glob again.
+      g = star;
+      k = ++resume;
+    } else return false;
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
 }
 
-/** The definition that applies to `key`: an exact name first, then the first matching glob. */
+/** Per metrics list (by identity), the definition found for each key. */
+const metricCache = new WeakMap<readonly MetricInfo[], Map<string, MetricInfo | null>>();
+
+/** The definition that applies to `key`: an exact name first, then the first matching glob (memoized per list). */
 export function metricFor(key: string, metrics: readonly MetricInfo[]): MetricInfo | null {
-  return metrics.find((m) => m.name === key) ?? metrics.find((m) => m.glob !== null && globMatches(m.glob, key)) ?? null;
+  let cache = metricCache.get(metrics);
+  if (!cache) metricCache.set(metrics, (cache = new Map()));
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const found = metrics.find((m) => m.name === key) ?? metrics.find((m) => m.glob !== null && globMatches(m.glob, key)) ?? null;
+  cache.set(key, found);
+  return found;
 }
 
 /** The x key a chart of `key` uses for the toolbar's choice. */

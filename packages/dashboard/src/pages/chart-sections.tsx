@@ -22,15 +22,15 @@ export interface ChartSectionsProps {
   xAxis: string;
   query: string;
   hideEmpty: boolean;
+  /** The runs with their history versions (see ChartRun.version). */
   runs: ChartRun[];
   settings: ChartSettings;
-  liveVersion: number;
   collapsed: ReadonlySet<string>;
   onToggle: (key: string) => void;
 }
 
 /** Every chart key of a page, by section (collapsed sections render nothing). */
-export function ChartSections({ keys, metrics, xAxis, query, hideEmpty, runs, settings, liveVersion, collapsed, onToggle }: ChartSectionsProps) {
+export function ChartSections({ keys, metrics, xAxis, query, hideEmpty, runs, settings, collapsed, onToggle }: ChartSectionsProps) {
   const sections = useMemo(() => groupSections(filterKeys(keys, query)), [keys, query]);
   const eager = keys.length <= EAGER_LIMIT;
   if (keys.length === 0) return <p class="empty">No history logged yet.</p>;
@@ -44,7 +44,7 @@ export function ChartSections({ keys, metrics, xAxis, query, hideEmpty, runs, se
               const x = effectiveX(key, xAxis, metrics);
               return (
                 <Lazy key={key} eager={eager}>
-                  <HistoryChart yKey={key} xKey={x} runs={runs} settings={settings} syncGroup={x} liveVersion={liveVersion} />
+                  <HistoryChart yKey={key} xKey={x} runs={runs} settings={settings} syncGroup={x} />
                 </Lazy>
               );
             })}

@@ -32,14 +32,15 @@ export interface CompareViewProps {
 export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
   const idList = ids.join(',');
   const paths = useMemo<RunPath[]>(() => (idList ? idList.split(',') : []).map((run) => ({ entity, project, run })), [entity, project, idList]);
-  const { details, errors, liveVersion } = useRunDetails(paths);
+  const { details, errors, versions } = useRunDetails(paths);
   const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
 
   // Charts draw the runs that loaded (a run that is gone would only fail); the list keeps its
-  // identity until a run loads or is renamed, so live detail refetches do not reset the charts.
-  const shape = JSON.stringify(details.map((d) => (d ? (d.displayName ?? d.name) : null)));
+  // identity until a run loads, is renamed or its history version moves, so live detail refetches
+  // do not reset the charts and a run's new history refetches that run alone.
+  const shape = JSON.stringify(details.map((d, i) => (d ? [d.displayName ?? d.name, versions[i] ?? 0] : null)));
   const chartRuns = useMemo<ChartRun[]>(
-    () => (JSON.parse(shape) as (string | null)[]).flatMap((label, i) => (label === null ? [] : [{ path: paths[i]!, label, color: colorAt(i) }])),
+    () => (JSON.parse(shape) as ([string, number] | null)[]).flatMap((entry, i) => (entry === null ? [] : [{ path: paths[i]!, label: entry[0], color: colorAt(i), version: entry[1] }])),
     [paths, shape],
   );
   const loaded = useMemo(() => details.flatMap((d, i) => (d ? [{ run: d, color: colorAt(i) }] : [])), [details]);
@@ -100,7 +101,6 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
             hideEmpty={toolbar.hideEmpty}
             runs={chartRuns}
             settings={settings}
-            liveVersion={liveVersion}
             collapsed={collapsed}
             onToggle={toggle}
           />

@@ -9,6 +9,7 @@ import { watchLive } from '../live.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
 import { useRowWindow } from '../ui/virtual.js';
 import { LineTail } from './line-tail.js';
+import { RunChangeTracker } from './run-change-tracker.js';
 
 const LINE_HEIGHT = 18;
 
@@ -27,7 +28,11 @@ function useOutput(path: RunPath) {
       (e) => !handleUnauthorized(e) && setError(errorMessage(e)),
     );
     void tail.poll().then(() => setLoaded(true));
-    const unwatch = watchLive(path, () => void tail.poll());
+    // Only new console lines (or a resync after a reconnect) are worth a request.
+    const tracker = new RunChangeTracker();
+    const unwatch = watchLive(path, (change) => {
+      if (tracker.next(change).log) void tail.poll();
+    });
     return () => {
       tail.stop();
       unwatch();

@@ -30,13 +30,14 @@ const PARTS = [
 export function RunPage({ path }: { path: RunPath }) {
   const { entity, project, run: runId } = path;
   const paths = useMemo(() => [{ entity, project, run: runId }], [entity, project, runId]);
-  const { details, errors, liveVersion } = useRunDetails(paths);
+  const { details, errors, versions } = useRunDetails(paths);
   const run = details[0] ?? null;
   const error = errors[0] ?? null;
   const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
 
   const label = run ? (run.displayName ?? run.name) : runId;
-  const chartRuns = useMemo<ChartRun[]>(() => [{ path: paths[0]!, label, color: colorAt(0) }], [paths, label]);
+  const version = versions[0] ?? 0;
+  const chartRuns = useMemo<ChartRun[]>(() => [{ path: paths[0]!, label, color: colorAt(0), version }], [paths, label, version]);
   const metrics = useMemo(() => run?.metrics ?? [], [run?.metrics]);
   const historyKeys = run?.historyKeys;
   const keys = useMemo(() => chartKeys(historyKeys ?? [], metrics), [historyKeys, metrics]);
@@ -74,7 +75,6 @@ export function RunPage({ path }: { path: RunPath }) {
           hideEmpty={toolbar.hideEmpty}
           runs={chartRuns}
           settings={settings}
-          liveVersion={liveVersion}
           collapsed={collapsed}
           onToggle={toggle}
         />

@@ -39,6 +39,8 @@ function useLiveRuns(entity: string, project: string) {
     let again = false;
     let current: RunListItem[] | null = null;
     let changed = new Set<string>();
+    // After a resync (the socket reconnected) any run may have changed, or appeared: the whole list.
+    let everything = false;
     const load = async () => {
       // A change arriving during a fetch may not be in its answer: fetch once more after it.
       if (inFlight) {
@@ -47,10 +49,12 @@ function useLiveRuns(entity: string, project: string) {
       }
       inFlight = true;
       const names = changed;
+      const whole = everything;
       changed = new Set();
+      everything = false;
       try {
         let list: RunListItem[];
-        if (current && names.size <= MAX_SINGLE_FETCHES) {
+        if (current && !whole && names.size <= MAX_SINGLE_FETCHES) {
           const updated = await Promise.all([...names].map((run) => fetchRun({ entity, project, run })));
           list = mergeRuns(current, updated.map(listItemOf));
         } else {
@@ -63,6 +67,7 @@ function useLiveRuns(entity: string, project: string) {
         }
       } catch (e) {
         for (const name of names) changed.add(name);
+        everything ||= whole;
         if (alive && !handleUnauthorized(e)) setError(errorMessage(e));
       } finally {
         inFlight = false;
@@ -75,7 +80,8 @@ function useLiveRuns(entity: string, project: string) {
     const refetch = throttle(() => void load(), 1000);
     void load();
     const unwatch = watchLive({ entity, project }, (change) => {
-      changed.add(change.run);
+      if (change === null) everything = true;
+      else changed.add(change.run);
       refetch.call();
     });
     return () => {

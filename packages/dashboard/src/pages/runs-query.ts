@@ -155,14 +155,29 @@ export function conditionLabel(c: Condition): string {
 
 const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 
-/** True when the row's value satisfies the condition (numerically when both sides are numbers). */
+/** The typed value as a number: a finite decimal, else null (compared as text). */
+function typedNumber(value: string): number | null {
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * True when the row's value satisfies the condition. A missing value satisfies none, not even `!=`.
+ * Against a typed number the comparison is numeric: a row value that is not a finite number (other
+ * text, "NaN", "Infinity") fails `=`, `<`, `<=`, `>`, `>=` and passes `!=`. A typed value that is
+ * not a finite number compares as text.
+ */
 export function matchesCondition(row: RunRow, c: Condition): boolean {
   const value = row.values.get(c.key);
-  if (value === undefined) return c.op === '!=';
+  if (value === undefined || value === null) return false;
   if (c.op === '~') return text(value).toLowerCase().includes(c.value.toLowerCase());
-  const a = numeric(value);
-  const b = c.value.trim() === '' ? null : Number(c.value);
-  if (a !== null && b !== null && !Number.isNaN(b)) {
+  const b = typedNumber(c.value);
+  if (b !== null) {
+    // A number written as text (`"0.001"` from a command line) compares as the number it is.
+    const a = numeric(value) ?? (typeof value === 'string' ? typedNumber(value) : null);
+    if (a === null || !Number.isFinite(a)) return c.op === '!=';
     switch (c.op) {
       case '=': return a === b;
       case '!=': return a !== b;

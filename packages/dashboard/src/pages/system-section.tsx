@@ -11,6 +11,7 @@ import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
 import { Section } from '../ui/section.js';
 import { filterKeys, systemSeries, systemX } from './chart-keys.js';
 import { LineTail } from './line-tail.js';
+import { RunChangeTracker } from './run-change-tracker.js';
 
 /** Every events line of each run (by position), tailed live. `paths` must keep its identity. */
 function useEvents(paths: readonly RunPath[]) {
@@ -26,7 +27,13 @@ function useEvents(paths: readonly RunPath[]) {
         ),
     );
     for (const tail of tails) void tail.poll();
-    const unwatch = paths.map((path, index) => watchLive(path, () => void tails[index]!.poll()));
+    // Only new events lines (or a resync after a reconnect) are worth a request.
+    const unwatch = paths.map((path, index) => {
+      const tracker = new RunChangeTracker();
+      return watchLive(path, (change) => {
+        if (tracker.next(change).events) void tails[index]!.poll();
+      });
+    });
     return () => {
       for (const tail of tails) tail.stop();
       for (const u of unwatch) u();
@@ -71,10 +78,13 @@ export function SystemSection({ runs, xAxis, query, settings, collapsed, onToggl
     for (const series of perRun) for (const k of series.keys()) all.add(k);
     return filterKeys([...all].sort(), query);
   }, [perRun, query]);
-  // One stable series array per key, so a chart redraws only when its points or runs change.
+  // One stable series array per key, so a chart redraws only when its points, labels or colours
+  // change (not when a run's history version moves).
+  const looksKey = JSON.stringify(runs.map((r) => [r.label, r.color]));
+  const looks = useMemo(() => JSON.parse(looksKey) as [string, string][], [looksKey]);
   const seriesByKey = useMemo(
-    () => new Map(keys.map((key) => [key, runs.map((run, i) => ({ label: run.label, color: run.color, points: perRun[i]?.get(key) ?? [] })).filter((s) => s.points.length > 0)])),
-    [keys, runs, perRun],
+    () => new Map(keys.map((key) => [key, looks.map(([label, color], i) => ({ label, color, points: perRun[i]?.get(key) ?? [] })).filter((s) => s.points.length > 0)])),
+    [keys, looks, perRun],
   );
   if (keys.length === 0 && !error) return null;
   return (
