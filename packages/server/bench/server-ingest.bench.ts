@@ -13,6 +13,10 @@
  *   with M4_BUCKETS buckets: equal-split over steps (historyM4), aligned over `_step` and aligned
  *   against x = `_runtime` (historySeries: the key paired with `_runtime` line by line from both
  *   keys' blocks); the first (cold) read and the median of READ_REPEAT warm ones.
+ * - smoothed reads: the aligned M4 against `_step` and `_runtime` with smoothing SMOOTHING
+ *   (historySeries: the EMA over every point up to the window's end, then M4 of it as well), over
+ *   the whole range and over a zoomed window of the middle 10% of the steps, each printed beside
+ *   the same read without smoothing.
  * Figures are printed; nothing is asserted. BENCH_SCALE scales the row and step counts (the read run
  * is capped at 1,000,000 steps).
  */
@@ -21,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { m4Points } from '../src/store/history-m4.js';
+import type { SeriesQuery } from '../src/store/history-series.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP } from '../src/store/sqlite/history-blocks.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
 import { startTempServer } from '../test-utils/temp-server.js';
@@ -34,6 +39,7 @@ const READ_STEPS = Math.min(1_000_000, Math.max(10_000, Math.round(1_000_000 * S
 const READ_CHUNK = 10_000;
 const M4_BUCKETS = 1000;
 const READ_REPEAT = 5;
+const SMOOTHING = 0.9;
 
 /** History line `step` as a Python client writes it. */
 function line(step: number): string {
@@ -103,6 +109,28 @@ interface ReadFigures {
   stepSeries: { first: number; median: number };
   runtimeSeries: { first: number; median: number };
   runtimePoints: number;
+  smoothed: SmoothedFigures[];
+}
+
+/** One smoothed read and the same read unsmoothed. */
+interface SmoothedFigures {
+  label: string;
+  plain: { first: number; median: number };
+  smoothed: { first: number; median: number };
+  smoothedPoints: number;
+}
+
+/** The aligned M4 read of `loss` against `x` in [min, max], with and without smoothing. */
+function smoothedReads(store: SqliteServerStore, runId: number, label: string, query: SeriesQuery): SmoothedFigures {
+  const expected = store.historySeries(runId, 'loss', query).rawCount;
+  const plain = timed(READ_REPEAT, () => store.historySeries(runId, 'loss', query).rawCount, expected);
+  let smoothedPoints = 0;
+  const smoothed = timed(READ_REPEAT, () => {
+    const result = store.historySeries(runId, 'loss', { ...query, smoothing: SMOOTHING });
+    smoothedPoints = result.smoothed!.points.length;
+    return result.rawCount;
+  }, expected);
+  return { label: `${label} (${expected.toLocaleString('en-US')} points in the window)`, plain, smoothed, smoothedPoints };
 }
 
 function reads(): ReadFigures {
@@ -137,7 +165,14 @@ function reads(): ReadFigures {
       runtimePoints = result.points.length;
       return result.rawCount;
     }, READ_STEPS);
-    return { ingest, columns, full, m4, m4Points: points, stepSeries, runtimeSeries, runtimePoints };
+    const zoom = { min: Math.round(READ_STEPS * 0.45), max: Math.round(READ_STEPS * 0.55) - 1 };
+    const smoothed = [
+      smoothedReads(store, run.id, 'against _step, whole range', { x: '_step', buckets: M4_BUCKETS, raw: 1000 }),
+      smoothedReads(store, run.id, 'against _step, middle 10%', { x: '_step', ...zoom, buckets: M4_BUCKETS, raw: 1000 }),
+      smoothedReads(store, run.id, 'against _runtime, whole range', { x: '_runtime', buckets: M4_BUCKETS, raw: 1000 }),
+      smoothedReads(store, run.id, 'against _runtime, middle 10%', { x: '_runtime', min: zoom.min * 0.01, max: zoom.max * 0.01, buckets: M4_BUCKETS, raw: 1000 }),
+    ];
+    return { ingest, columns, full, m4, m4Points: points, stepSeries, runtimeSeries, runtimePoints, smoothed };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -160,3 +195,9 @@ console.log(`  full range as rows (historyByKeys, ${fmt(READ_STEPS)} rows): ${ms
 console.log(`  M4, ${M4_BUCKETS} buckets (${fmt(read.m4Points)} points):            ${ms(read.m4)}`);
 console.log(`  M4 aligned against _step, ${M4_BUCKETS} buckets:      ${ms(read.stepSeries)}`);
 console.log(`  M4 aligned against _runtime, ${M4_BUCKETS} buckets (${fmt(read.runtimePoints)} points): ${ms(read.runtimeSeries)}`);
+console.log(`smoothed reads (EMA ${SMOOTHING} over every point up to the window's end), aligned M4, ${M4_BUCKETS} buckets:`);
+for (const f of read.smoothed) {
+  console.log(`  ${f.label}:`);
+  console.log(`    unsmoothed: ${ms(f.plain)}`);
+  console.log(`    smoothed (${fmt(f.smoothedPoints)} smoothed points): ${ms(f.smoothed)}`);
+}

@@ -17,6 +17,7 @@ import { registerReadApi } from './http/read-api.js';
 import type { ServerServices } from './http/types.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerUploads } from './http/upload-route.js';
 import { ensurePrivateDir, loadOrCreateSecret } from '@wandb-daemon/storage-kit/private-fs';
+import { MAX_NAME_LENGTH } from './live/live-protocol.js';
 import { registerLive } from './live/live-route.js';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './live/live-session.js';
 import { RunChanges } from './live/run-changes.js';
@@ -106,7 +107,7 @@ async function buildApp(services: ServerServices, options: AppOptions): Promise<
     logger: logger === undefined || logger === false ? false : loggerOptions(logger === true ? {} : (logger as Record<string, unknown>)),
     bodyLimit: MAX_BODY_BYTES,
     // Runs and files are addressed by names with dots, dashes and slashes: keep them as sent.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_NAME_LENGTH },
   });
   // First: the WebSocket plugin wraps the routes declared after it.
   await registerLive(app, services, options.live);

@@ -132,6 +132,40 @@ describe('files and the read API', () => {
     assert.equal((await client.get('/api/v1/runs/admin/hist/nope/history/m4?key=loss&buckets=2')).status, 404);
   });
 
+  it('history M4 with smoothing: `smoothed` beside the points, over every point from the first, reduced the same way; errors', async () => {
+    const ys = [5, 3, Number.NaN, 8, 4, 2, 7, 1, 6, Number.NaN];
+    const lines = ys.map((y, step) => `{"_step":${step},"_runtime":${step * 0.5},"loss":${y}}`);
+    await client.fileStream('admin/hist/smooth', { files: { 'wandb-history.jsonl': { offset: 0, content: lines } } });
+    const m4 = (query: string) => client.get(`/api/v1/runs/admin/hist/smooth/history/m4?${query}`);
+    // TensorBoard's EMA, w = 0.5: NaN passes through and leaves the state alone.
+    let last = 0;
+    let n = 0;
+    const ema = ys.map((y) => (Number.isNaN(y) ? 'NaN' : ((last = last * 0.5 + 0.5 * y), (n += 1), last / (1 - 0.5 ** n))));
+    const whole = await m4('key=loss&buckets=2&smoothing=0.5');
+    assert.equal(whole.status, 200);
+    assert.deepEqual(Object.keys(whole.body), ['key', 'x', 'rawCount', 'aggregated', 'bucketWidth', 'points', 'smoothed']);
+    assert.deepEqual(whole.body.smoothed, ema.map((y, x) => [x, y]), 'every point: aggregated false');
+    assert.equal(whole.body.smoothed[0][1], 5, 'debiased: the first smoothed value is the first value');
+    // Window [2, 5]: the EMA runs from step 0; the edge points 1 and 6 get their smoothed values.
+    const zoom = await m4('key=loss&buckets=1&min=2&max=5&smoothing=0.5');
+    assert.deepEqual(zoom.body.smoothed, [1, 2, 3, 4, 5, 6].map((x) => [x, ema[x]]));
+    // Aggregated: M4 of the smoothed values over the same buckets ([0, 8) and [8, 16)).
+    const agg = await m4('key=loss&buckets=2&raw=0&smoothing=0.5');
+    assert.equal(agg.body.aggregated, true);
+    const inBucket = (lo: number, hi: number) => ema.map((y, x) => [x, y] as [number, number | string]).filter(([x, y]) => x >= lo && x < hi && y !== 'NaN') as [number, number][];
+    const m4Of = (points: [number, number][], first: number, last: number) => {
+      const min = points.reduce((a, b) => (b[1] < a[1] ? b : a));
+      const max = points.reduce((a, b) => (b[1] > a[1] ? b : a));
+      return [...new Set([first, min[0], max[0], last])].sort((a, b) => a - b).map((x) => [x, ema[x]]);
+    };
+    assert.deepEqual(agg.body.smoothed, [...m4Of(inBucket(0, 8), 0, 7), ...m4Of(inBucket(8, 16), 8, 9)]);
+    assert.deepEqual((await m4('key=loss&x=_runtime&buckets=10&min=1&max=2.5&smoothing=0.5')).body.smoothed, [1, 2, 3, 4, 5, 6].map((x) => [x * 0.5, ema[x]]), 'any x axis');
+    assert.deepEqual((await m4('key=absent&buckets=5&smoothing=0.5')).body.smoothed, []);
+    for (const off of ['key=loss&buckets=2', 'key=loss&buckets=2&smoothing=0', 'key=loss&buckets=2&smoothing=']) assert.ok(!Object.hasOwn((await m4(off)).body, 'smoothed'), off);
+    assert.equal((await m4('key=loss&buckets=2&smoothing=0.999')).status, 200);
+    for (const bad of ['1', '-0.1', '1.5', 'abc', '0x1', 'Infinity', '0.5&smoothing=0.6']) assert.equal((await m4(`key=loss&buckets=2&smoothing=${bad}`)).status, 400, bad);
+  });
+
   it('run detail decodes metric definitions from _wandb.m; malformed entries are skipped', async () => {
     // As Python's proto_encode_to_dict (and the daemon's encoder) write MetricRecords.
     const m = [

@@ -130,6 +130,48 @@ function bruteSeries(all: M4Point[], q: SeriesQuery): SeriesResult {
   return { rawCount: inWindow.length, aggregated: true, bucketWidth: width, buckets, points, before, after };
 }
 
+/** TensorBoard's EMA over every point, as the rows give them, in (x, line) order: the formula written out. */
+function naiveEma(points: M4Point[], w: number): M4Point[] {
+  let last = 0;
+  let n = 0;
+  return points.map((p) => {
+    if (!Number.isFinite(p.y)) return { ...p };
+    last = last * w + (1 - w) * p.y;
+    n += 1;
+    return { ...p, y: last / (1 - w ** n) };
+  });
+}
+
+/** historySeries with smoothing against brute force (naive EMA, then bruteSeries) on _step and _runtime. */
+function checkSmoothed(store: SqliteServerStore, runId: number, lines: Map<number, string>): void {
+  const windows: [number | undefined, number | undefined][] = [[undefined, undefined], [1500, 4500], [0, 0], [4000, 3000], [undefined, 2000], [3000, undefined], [20_000, undefined], [1500.5, 4500.25], [2049, 6000], [12_000, 12_010], [2047.9, 2048.1]];
+  let aggregated = 0;
+  let raw = 0;
+  for (const xKey of ['_step', '_runtime']) {
+    for (const key of ['loss', 'acc.train']) {
+      const all = rawPoints(lines, key, xKey);
+      for (const smoothing of [0.6, 0.999]) {
+        const smoothedAll = naiveEma(all, smoothing);
+        for (const buckets of [1, 100, 1000]) {
+          for (const rawLimit of [0, 1000]) {
+            for (const [wMin, wMax] of windows) {
+              const scale = xKey === '_runtime' ? 0.185 : 1;
+              const query: SeriesQuery = { x: xKey, min: wMin === undefined ? undefined : wMin * scale, max: wMax === undefined ? undefined : wMax * scale, buckets, raw: rawLimit };
+              const reduced = bruteSeries(smoothedAll, query);
+              const expected = { ...bruteSeries(all, query), smoothed: { points: reduced.points, before: reduced.before, after: reduced.after } };
+              const actual = store.historySeries(runId, key, { ...query, smoothing });
+              assert.deepStrictEqual(actual, expected, `${key} against ${xKey}, smoothing ${smoothing}, buckets ${buckets}, raw ${rawLimit}, [${query.min}, ${query.max}]`);
+              if (expected.aggregated) aggregated += 1;
+              else if (expected.rawCount > 0) raw += 1;
+            }
+          }
+        }
+      }
+    }
+  }
+  assert.ok(aggregated > 50 && raw > 50, `aggregated ${aggregated}, raw ${raw}`);
+}
+
 /** `_runtime` of a line: mostly increasing seconds, some going back, some NaN, text, missing or infinite. */
 function runtimeOf(lineNo: number): unknown {
   if (lineNo % 13 === 0) return undefined;
@@ -393,6 +435,39 @@ describe('per-key reads and M4 against brute force', () => {
     assert.deepStrictEqual(store.historySeries(run.id, 'loss', { x: 'nope', buckets: 10, raw: 10 }).points, []);
     assert.throws(() => store.historySeries(run.id, 'loss', { x: '_step', buckets: 0, raw: 10 }), RangeError);
     assert.throws(() => store.historySeries(run.id, 'loss', { x: '_step', buckets: 10, raw: 10, min: Number.NaN }), RangeError);
+  });
+
+  it('historySeries with smoothing (x out of order: sorted first): a naive EMA over the rows, reduced by brute force', () => {
+    assert.ok(rawPoints(lines, 'loss', '_step').some((p) => p.y === Infinity) && rawPoints(lines, 'loss', '_step').some((p) => Number.isNaN(p.y)), 'the history has NaN and Infinity values');
+    checkSmoothed(store, run.id, lines);
+  });
+
+  it('historySeries with smoothing (x in order: streamed), the same', () => {
+    const ordered = freshStore();
+    try {
+      const user = ordered.createUser('o');
+      const r = ordered.ensureRun(user.defaultEntity, 'p', 'o');
+      const random = rng(5);
+      const sent = new Map<number, string>();
+      // Increasing steps and _runtime with gaps; NaN, ±Infinity and strings among the values.
+      for (let offset = 0; offset < 9000; ) {
+        const n = 1 + Math.floor(random() * 900);
+        const content = Array.from({ length: n }, (_, k) => {
+          const lineNo = offset + k;
+          const pick = random();
+          const row: Record<string, unknown> = { _step: lineNo * 2, _runtime: lineNo * 0.37 };
+          if (random() < 0.9) row.loss = pick < 0.03 ? Number.NaN : pick < 0.05 ? Infinity : pick < 0.06 ? -Infinity : pick < 0.08 ? 'text' : Math.round(random() * 1000) / 10;
+          if (random() < 0.5) row.acc = { train: Math.round(random() * 100) };
+          return toWandbJson(row);
+        });
+        ordered.applyFileStream(r.id, { history: { offset, content } }, 1);
+        content.forEach((line, k) => sent.set(offset + k, line));
+        offset += n + (random() < 0.2 ? Math.floor(random() * BLOCK_LINES * 1.5) : 0);
+      }
+      checkSmoothed(ordered, r.id, sent);
+    } finally {
+      ordered.close();
+    }
   });
 
   it('aligned buckets are stable: a longer run keeps every earlier full bucket', () => {

@@ -156,18 +156,66 @@ describe('live socket', () => {
     await bystander.next((m) => m.type === 'run' && m.run === 'c', 1000);
   });
 
-  it('limits: frames over 64 KiB close the socket (1009), at most 1000 watches', async () => {
+  it('limits: frames over 64 KiB close the socket (1009), at most 200 watches', async () => {
     const big = await ready();
     big.send({ type: 'watch', id: 1, entity: 'admin', project: 'x'.repeat(70 * 1024) });
     assert.equal((await big.closed).code, 1009);
     const many = await ready();
-    for (let id = 1; id <= 1001; id += 1) many.send({ type: 'watch', id, entity: 'admin', project: `p${id}` });
+    for (let id = 1; id <= 201; id += 1) many.send({ type: 'watch', id, entity: 'admin', project: `p${id}` });
     const error = await many.next((m) => m.type === 'error');
-    assert.equal(error.id, 1001);
-    assert.match(error.message as string, /at most 1000 watches/);
+    assert.equal(error.id, 201);
+    assert.match(error.message as string, /at most 200 watches/);
     many.send({ type: 'watch', id: 5, entity: 'admin', project: 'replaced' });
-    many.send({ type: 'watch', id: 1002, entity: 'admin', project: 'still-full' });
-    assert.equal((await many.next((m) => m.type === 'error' && m.id === 1002)).type, 'error', 'replacing a watch keeps the count');
+    many.send({ type: 'watch', id: 202, entity: 'admin', project: 'still-full' });
+    assert.equal((await many.next((m) => m.type === 'error' && m.id === 202)).type, 'error', 'replacing a watch keeps the count');
+    many.send({ type: 'unwatch', id: 6 });
+    many.send({ type: 'watch', id: 203, entity: 'admin', project: 'freed' });
+    many.send({ type: 'dance', id: 204 });
+    await many.next((m) => m.type === 'error' && m.id === 204);
+    assert.ok(!many.messages.some((m) => m.id === 203), 'an unwatch frees its place');
+  });
+
+  it('names over 1024 characters get an error for that watch; the socket stays and 1024 is watched', async () => {
+    const live = await ready();
+    const long = 'n'.repeat(1025);
+    live.send({ type: 'watch', id: 1, entity: 'admin', project: long });
+    live.send({ type: 'watch', id: 2, entity: long, project: 'p' });
+    live.send({ type: 'watch', id: 3, entity: 'admin', project: 'p', run: long });
+    const errors = await Promise.all([1, 2, 3].map((id) => live.next((m) => m.type === 'error' && m.id === id)));
+    for (const error of errors) assert.equal(error.message, 'entity, project and run names are at most 1024 characters');
+    const project = 'q'.repeat(1024);
+    live.send({ type: 'watch', id: 4, entity: 'admin', project, run: 'r' });
+    await sleep(50);
+    await client.fileStream(`admin/${project}/r`, history(0, [line(0)]));
+    await live.next((m) => m.type === 'run' && m.project === project && m.run === 'r', 1000);
+    assert.equal(live.messages.filter((m) => m.type === 'error').length, 3);
+  });
+
+  it('at most 20 live sockets per user: the 21st gets an error and 4429 after auth; a closed one frees its slot', async () => {
+    const carol = server.createUser('carol');
+    const mine = await Promise.all(Array.from({ length: 20 }, () => ready(carol.key)));
+    const refuse = async () => {
+      const extra = await LiveClient.open(server.url);
+      extra.send({ type: 'auth', key: carol.key });
+      assert.deepEqual(await extra.next((m) => m.type === 'error'), { type: 'error', message: 'at most 20 live sockets per user' });
+      assert.equal((await extra.closed).code, 4429);
+    };
+    await refuse();
+    await ready(server.adminKey);
+    mine[0]!.close();
+    await mine[0]!.closed;
+    // The server sees the close a moment after the client does.
+    let replacement: LiveClient | null = null;
+    for (let tries = 0; replacement === null && tries < 20; tries += 1) {
+      replacement = await LiveClient.ready(server.url, carol.key).catch(() => null);
+      if (replacement === null) await sleep(50);
+    }
+    assert.ok(replacement, 'a slot freed by a closed socket is taken again');
+    open.push(replacement);
+    await refuse();
+    replacement.send({ type: 'watch', id: 1, entity: carol.entity, project: 'p' });
+    await sleep(50);
+    assert.ok(!replacement.messages.some((m) => m.type === 'error'), 'the new socket works');
   });
 
   it('the upgrade is the only public request on the live path; other paths do not upgrade', async () => {

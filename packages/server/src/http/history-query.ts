@@ -2,9 +2,13 @@
  * History reads for the API: selected keys from the per-key blocks, or full rows from the stored
  * lines. At most MAX_HISTORY_PAGE rows per reply; `next` is the minStep of the following page.
  * Series replies give one key against an x axis: every raw point of the window, or M4 over aligned
- * buckets (at most four points per bucket; see store/history-series.ts).
+ * buckets (at most four points per bucket; see store/history-series.ts). With `smoothing=w`
+ * (0 <= w < 1, default 0) a series reply also carries the key's TensorBoard EMA, computed over every
+ * raw point from the run's first and reduced like the raw points (store/history-smoothing.ts), so
+ * the smoothed line is the same whatever the zoom, the chart's width or the run's length.
  */
 import { parseJsonObject } from '@wandb-daemon/protocol';
+import type { SeriesResult } from '../store/history-series.js';
 import type { ChartPoint, ServerStore } from '../store/server-store.js';
 
 /** Rows per history reply, at most. */
@@ -35,6 +39,12 @@ export interface HistorySeriesReply {
   aggregated: boolean;
   bucketWidth: number | null;
   points: ChartPoint[];
+  /**
+   * Only with smoothing > 0: the smoothed values, reduced like `points` (every point of the window
+   * when not aggregated, else M4 of the smoothed values over the same buckets; so its x values may
+   * differ from `points`' inside a bucket) with the smoothed values of the same edge points.
+   */
+  smoothed?: ChartPoint[];
 }
 
 /** A finite decimal number (no hex, no blanks, no Infinity). */
@@ -77,8 +87,9 @@ export function readHistory(store: ServerStore, runId: number, q: Record<string,
 }
 
 /**
- * The series reply for `key=K&x=X&buckets=N&min=&max=&raw=` (x defaults to `_step`; minStep/maxStep
- * are integer aliases of min/max on `_step`), or `{error}` for malformed parameters.
+ * The series reply for `key=K&x=X&buckets=N&min=&max=&raw=&smoothing=` (x defaults to `_step`;
+ * minStep/maxStep are integer aliases of min/max on `_step`; smoothing is the EMA weight, a number
+ * 0 <= w < 1, default 0: none), or `{error}` for malformed parameters.
  */
 export function readHistorySeries(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistorySeriesReply | { error: string } {
   const key = q.key ?? '';
@@ -96,9 +107,18 @@ export function readHistorySeries(store: ServerStore, runId: number, q: Record<s
   const min = numberOrUndefined(q.min) ?? minStep;
   const max = numberOrUndefined(q.max) ?? maxStep;
   if ([min, max].some((n) => Number.isNaN(n))) return { error: 'min and max must be finite numbers' };
-  const result = store.historySeries(runId, key, { x, min, max, buckets, raw });
-  const points: ChartPoint[] = result.points.map((p) => [p.x, p.y]);
-  if (result.before) points.unshift([result.before.x, result.before.y]);
-  if (result.after) points.push([result.after.x, result.after.y]);
-  return { key, x, rawCount: result.rawCount, aggregated: result.aggregated, bucketWidth: result.bucketWidth, points };
+  const smoothing = numberOrUndefined(q.smoothing) ?? 0;
+  if (!(smoothing >= 0 && smoothing < 1)) return { error: 'smoothing must be a number from 0 up to 1 (excluded)' };
+  const result = store.historySeries(runId, key, { x, min, max, buckets, raw, smoothing });
+  const reply: HistorySeriesReply = { key, x, rawCount: result.rawCount, aggregated: result.aggregated, bucketWidth: result.bucketWidth, points: chartPoints(result) };
+  if (result.smoothed) reply.smoothed = chartPoints(result.smoothed);
+  return reply;
+}
+
+/** Points as [x, y], the edge points first and last. */
+function chartPoints(series: Pick<SeriesResult, 'points' | 'before' | 'after'>): ChartPoint[] {
+  const points: ChartPoint[] = series.points.map((p) => [p.x, p.y]);
+  if (series.before) points.unshift([series.before.x, series.before.y]);
+  if (series.after) points.push([series.after.x, series.after.y]);
+  return points;
 }

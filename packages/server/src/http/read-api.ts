@@ -8,8 +8,10 @@
  *   GET  /api/v1/runs/:entity/:project
  *   GET  /api/v1/runs/:entity/:project/:run
  *   GET  /api/v1/runs/:entity/:project/:run/history?keys=a,b&minStep=&maxStep=&limit=
- *   GET  /api/v1/runs/:entity/:project/:run/history/m4?key=K&x=_step&buckets=N&min=&max=&raw=1000
- *        (minStep/maxStep: integer aliases of min/max when x is _step; reply in history-query.ts)
+ *   GET  /api/v1/runs/:entity/:project/:run/history/m4?key=K&x=_step&buckets=N&min=&max=&raw=1000&smoothing=0
+ *        (minStep/maxStep: integer aliases of min/max when x is _step; smoothing: TensorBoard's EMA
+ *        weight, 0 <= w < 1, over every raw point from the run's first; above 0 the reply adds
+ *        `smoothed`, reduced like `points`; reply in history-query.ts)
  *   GET  /api/v1/runs/:entity/:project/:run/events?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/output?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/files/<path>

@@ -2,19 +2,28 @@
  * The live socket's messages (JSON text frames), as the dashboard's live.ts speaks them:
  *
  *   → {"type":"auth","key":K}               ← {"type":"ready"}, or {"type":"error","message"} and close 4401
- *   → {"type":"watch","id":N,"entity","project","run"?}   no run: every run of the project
+ *                                              (or 4429 when the key's user already has the most live sockets)
+ *   → {"type":"watch","id":N,"entity","project","run"?}   no run: every run of the project; names of
+ *                                              at most MAX_NAME_LENGTH characters
  *   → {"type":"unwatch","id":N}
  *   ← {"type":"run","entity","project","run","state","historyLineCount","eventsLineCount","logLineCount","updatedAt"}
  *   ← {"type":"error","id"?,"message"}       a refused watch (with its id) or a bad request; the socket stays
  *
  * A frame that is not a JSON object with a string `type` breaks the protocol: an error, then close
  * 4400. Close codes: 4400 protocol error, 4401 key refused or no auth first, 4408 no auth in time,
- * 1001 server closing, 1009 frame over the size limit (by ws).
+ * 4429 too many live sockets for the user, 1001 server closing, 1009 frame over the size limit (by ws).
  */
 import type { RunRecord, RunState } from '../store/server-store.js';
 
 /** Close codes of the live socket. */
-export const LIVE_CLOSE = { protocolError: 4400, unauthorized: 4401, authTimeout: 4408, goingAway: 1001 } as const;
+export const LIVE_CLOSE = { protocolError: 4400, unauthorized: 4401, authTimeout: 4408, tooManySockets: 4429, goingAway: 1001 } as const;
+
+/**
+ * Longest entity, project or run name a watch may carry: the router's maxParamLength too
+ * (server.ts), so every name a watch can hold is one the read API can address. A socket keeps
+ * several copies of each watched name; this bounds them.
+ */
+export const MAX_NAME_LENGTH = 1024;
 
 /** What a watch targets: a run, or every run of a project. */
 export interface WatchTarget {
@@ -68,6 +77,7 @@ export function parseClientMessage(text: string): ClientMessage | null {
       if (id === undefined) return { type: 'invalid', message: 'watch needs an integer "id"' };
       const { entity, project, run } = value;
       if (!name(entity) || !name(project) || !(run === undefined || run === null || name(run))) return { type: 'invalid', id, message: 'watch needs "entity" and "project" names, and "run" a name when given' };
+      if ([entity, project, run].some((n) => typeof n === 'string' && n.length > MAX_NAME_LENGTH)) return { type: 'invalid', id, message: `entity, project and run names are at most ${MAX_NAME_LENGTH} characters` };
       return { type: 'watch', id, target: name(run) ? { entity, project, run } : { entity, project } };
     }
     case 'unwatch':

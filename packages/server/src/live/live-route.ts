@@ -1,14 +1,16 @@
 /**
  * `GET /api/v1/live`: the dashboard's WebSocket (protocol in live-protocol.ts). The upgrade itself
  * needs no key (browsers cannot send headers on a WebSocket); the first message must carry it.
- * Frames are limited to LIVE_MAX_PAYLOAD bytes. Closing the server closes every socket (1001) and
- * cuts off, after CLOSE_GRACE_MS, a peer that does not finish the close handshake.
+ * Frames are limited to LIVE_MAX_PAYLOAD bytes, and each user to limits.maxSocketsPerUser sockets at
+ * once (one count per server). Closing the server closes every socket (1001) and cuts off, after
+ * CLOSE_GRACE_MS, a peer that does not finish the close handshake.
  */
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ServerServices } from '../http/types.js';
 import { LIVE_CLOSE } from './live-protocol.js';
 import { LiveSession, type LiveLimits } from './live-session.js';
+import { UserSlots } from './user-slots.js';
 
 /** Path of the live socket. */
 export const LIVE_PATH = '/api/v1/live';
@@ -38,7 +40,8 @@ function closeAll(this: FastifyInstance, done: () => void): void {
  */
 export async function registerLive(app: FastifyInstance, services: ServerServices, limits: LiveLimits): Promise<void> {
   await app.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_PAYLOAD }, preClose: closeAll });
+  const slots = new UserSlots(limits.maxSocketsPerUser);
   app.get(LIVE_PATH, { websocket: true }, (socket, request) => {
-    new LiveSession(socket, services.store, services.changes, limits, request.log);
+    new LiveSession(socket, services.store, services.changes, limits, slots, request.log);
   });
 }

@@ -10,6 +10,7 @@ import type { RunRecord, ServerStore, Viewer } from '../store/server-store.js';
 import { Coalescer } from './coalescer.js';
 import { LIVE_CLOSE, parseClientMessage, runMessage, type ServerMessage, type WatchTarget } from './live-protocol.js';
 import type { RunChanges } from './run-changes.js';
+import type { UserSlots } from './user-slots.js';
 
 /** Limits of a live socket. */
 export interface LiveLimits {
@@ -19,10 +20,15 @@ export interface LiveLimits {
   coalesceMs: number;
   /** Watches one socket may hold. */
   maxWatches: number;
+  /** Live sockets one user may have open at once (counted from auth until closed). */
+  maxSocketsPerUser: number;
 }
 
-/** Default limits: auth within 10 s, a run at most every 100 ms, 1000 watches. */
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { authTimeoutMs: 10_000, coalesceMs: 100, maxWatches: 1000 };
+/**
+ * Default limits: auth within 10 s, a run at most every 100 ms, 200 watches a socket (the dashboard
+ * uses about 3 per run shown) and 20 sockets a user (a few tabs each).
+ */
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { authTimeoutMs: 10_000, coalesceMs: 100, maxWatches: 200, maxSocketsPerUser: 20 };
 
 /** Bytes a socket may have waiting to be sent before its peer counts as gone (it stopped reading). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -44,8 +50,17 @@ export class LiveSession {
   private readonly coalescer: Coalescer<number, RunRecord>;
   private readonly authTimer: ReturnType<typeof setTimeout>;
   private closing = false;
+  /** The user whose slot this socket holds, until it closes. */
+  private slotOwner: number | null = null;
 
-  constructor(private readonly socket: WebSocket, private readonly store: ServerStore, private readonly changes: RunChanges, private readonly limits: LiveLimits, private readonly log: FastifyBaseLogger) {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly store: ServerStore,
+    private readonly changes: RunChanges,
+    private readonly limits: LiveLimits,
+    private readonly slots: UserSlots,
+    private readonly log: FastifyBaseLogger,
+  ) {
     this.coalescer = new Coalescer(limits.coalesceMs, (run) => this.send(runMessage(run)));
     this.authTimer = setTimeout(() => this.close(LIVE_CLOSE.authTimeout, 'no auth message in time'), limits.authTimeoutMs);
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -62,6 +77,8 @@ export class LiveSession {
         const viewer = this.store.authenticate(message.key);
         if (viewer === null) return this.refuse(LIVE_CLOSE.unauthorized, 'invalid API key');
         clearTimeout(this.authTimer);
+        if (!this.slots.acquire(viewer.userId)) return this.refuse(LIVE_CLOSE.tooManySockets, `at most ${this.slots.perUser} live sockets per user`);
+        this.slotOwner = viewer.userId;
         this.viewer = viewer;
         return this.send({ type: 'ready' });
       }
@@ -143,6 +160,9 @@ export class LiveSession {
   private dispose(): void {
     this.closing = true;
     clearTimeout(this.authTimer);
+    // 'close' comes once per socket, and no frame is handled after it: the slot goes back exactly once.
+    if (this.slotOwner !== null) this.slots.release(this.slotOwner);
+    this.slotOwner = null;
     this.coalescer.clear();
     for (const project of this.projects.values()) project.unsubscribe();
     this.projects.clear();

@@ -12,6 +12,9 @@
  *   the smallest (largest) x of the points in the window.
  * - With a bound given, `before` is the last point (by (x, line)) with x < min and `after` the first
  *   with x > max, when there is one: not counted, they let a zoomed line run to the chart's edges.
+ * - With `smoothing` w > 0, `smoothed` is the same series of the key's EMA (history-smoothing.ts):
+ *   every point's y replaced by its smoothed value over all points from the run's first, then
+ *   reduced as above with the same window, bucket width and edges.
  */
 import { AdaptiveAlignedM4, bucketPoints, type M4Bucket, type M4Point } from './history-m4.js';
 
@@ -26,6 +29,16 @@ export interface SeriesQuery {
   buckets: number;
   /** Every raw point is returned when the window holds at most this many. */
   raw: number;
+  /** EMA weight w, 0 <= w < 1 (history-smoothing.ts); absent or 0: no smoothed series. */
+  smoothing?: number;
+}
+
+/** The smoothed series of a read: the raw series' points (or M4 of the smoothed values) and edges. */
+export interface SmoothedSeries {
+  /** Every smoothed point of the window when the raw series is not aggregated, else their M4 points. */
+  points: M4Point[];
+  before: M4Point | null;
+  after: M4Point | null;
 }
 
 /** A series: the raw points of the window or its M4 buckets, and the points just outside it. */
@@ -42,6 +55,8 @@ export interface SeriesResult {
   before: M4Point | null;
   /** The first point after `max`, when `max` is given and there is one. */
   after: M4Point | null;
+  /** Present only when the query's smoothing is above 0. */
+  smoothed?: SmoothedSeries;
 }
 
 /** The reply for a key or x axis the run does not have. */
@@ -71,6 +86,18 @@ export class PointBuffer {
     this.ys[n] = y;
     this.lines[n] = line;
     this.length = n + 1;
+  }
+
+  /** Adds points [from, to) of columns in (x, line) order among themselves, at once. */
+  append(xs: Float64Array, ys: Float64Array, lines: Float64Array, from: number, to: number): void {
+    if (to <= from) return;
+    while (this.length + (to - from) > this.xs.length) this.grow();
+    const n = this.length;
+    if (n > 0 && (xs[from]! < this.xs[n - 1]! || (xs[from]! === this.xs[n - 1]! && lines[from]! < this.lines[n - 1]!))) this.inOrder = false;
+    this.xs.set(xs.subarray(from, to), n);
+    this.ys.set(ys.subarray(from, to), n);
+    this.lines.set(lines.subarray(from, to), n);
+    this.length = n + (to - from);
   }
 
   /** Puts the points in (x, line) order (a no-op when they came in order). */
@@ -164,8 +191,14 @@ export class SeriesBuilder {
     if (this.chunk.length === CHUNK_POINTS) this.flush();
   }
 
+  /** Adds points [from, to) of columns of the window, in (x, line) order among themselves, at once. */
+  addSorted(xs: Float64Array, ys: Float64Array, lines: Float64Array, from: number, to: number): void {
+    this.flush();
+    this.take(xs.subarray(from, to), ys.subarray(from, to), lines.subarray(from, to), to - from, true);
+  }
+
   /** The series, with the edges found. */
-  finish(edges: EdgePoints): SeriesResult {
+  finish(edges: Pick<EdgePoints, 'before' | 'after'>): SeriesResult {
     this.flush();
     const rawCount = this.count;
     const outside = { before: edges.before, after: edges.after };
@@ -177,11 +210,16 @@ export class SeriesBuilder {
 
   private flush(): void {
     const { xs, ys, lines, length, inOrder } = this.chunk;
-    this.count += length;
-    this.m4.addAll(xs, ys, lines, length, inOrder);
-    if (this.rawPoints !== null && this.count > this.query.raw) this.rawPoints = null;
-    for (let i = 0; this.rawPoints !== null && i < length; i += 1) this.rawPoints.push(xs[i]!, ys[i]!, lines[i]!);
+    this.take(xs, ys, lines, length, inOrder);
     this.chunk.length = 0;
     this.chunk.inOrder = true;
+  }
+
+  /** Takes points [0, n) of columns; `sorted` when they are in (x, line) order. */
+  private take(xs: Float64Array, ys: Float64Array, lines: Float64Array, n: number, sorted: boolean): void {
+    this.count += n;
+    this.m4.addAll(xs, ys, lines, n, sorted);
+    if (this.rawPoints !== null && this.count > this.query.raw) this.rawPoints = null;
+    for (let i = 0; this.rawPoints !== null && i < n; i += 1) this.rawPoints.push(xs[i]!, ys[i]!, lines[i]!);
   }
 }

@@ -196,8 +196,9 @@ export interface ServerStore {
   /**
    * One flattened key (exact name) against x = `_step` or another history key, in an x window: every
    * raw point when few, else M4 over aligned buckets, plus the nearest points outside the window
-   * (rules in history-series.ts). Empty for a key or x key the run does not have. Throws RangeError
-   * for buckets < 1, raw < 0 (or not integers) and bounds that are not finite.
+   * (rules in history-series.ts); with smoothing > 0 also `smoothed`, the key's EMA reduced the same
+   * way (history-smoothing.ts). Empty for a key or x key the run does not have. Throws RangeError
+   * for buckets < 1, raw < 0 (or not integers), bounds that are not finite and smoothing outside [0, 1).
    */
   historySeries(runId: number, key: string, query: SeriesQuery): SeriesResult;
   historyLines(runId: number, query: HistoryQuery): { step: number; lineNo: number; line: string }[];

@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3';
 import { parseWandbJson } from '@wandb-daemon/protocol';
 import { applyEdits, BLOCK_LINES, decodeBlock, decodeSummary, encodeBlock, newScratch, type BlockEdits, type BlockRow } from '../history-block.js';
 import { AlignedM4Accumulator, alignedWidth, bucketPoints, M4Accumulator, SUMMARY_SLOTS, type M4Query, type M4Result } from '../history-m4.js';
-import { EdgePoints, EMPTY_SERIES, PointBuffer, windowOf, type SeriesQuery, type SeriesResult } from '../history-series.js';
+import { EdgePoints, EMPTY_SERIES, PointBuffer, windowOf, type SeriesQuery, type SeriesResult, type SmoothedSeries } from '../history-series.js';
+import { smoothedLike, smoothedSeries } from '../history-smoothing.js';
 
 const { COUNT, FIRST, LAST } = SUMMARY_SLOTS;
 
@@ -205,6 +206,43 @@ export class HistoryBlocks {
   }
 
   /**
+   * The smoothed series of a key against `_step` (history-smoothing.ts), reduced like `raw` (this
+   * read's series): every block that may hold a step <= the window's max is decoded, in block order,
+   * its points streamed through the EMA; no summary can stand in for them. Blocks whose steps go
+   * back, or a block starting below the one before, make it start over from all points sorted.
+   */
+  smoothedSteps(runId: number, keyId: number, raw: SeriesResult, query: SeriesQuery): SmoothedSeries {
+    const max = Math.min(query.max ?? Infinity, MAX_STEP);
+    const headers = this.statements.headers.all(runId, keyId, MIN_STEP, max);
+    const { stream, finish } = smoothedLike(raw, query);
+    const chunk = new PointBuffer(BLOCK_LINES);
+    const streamed = this.forEachBlock(runId, keyId, headers, headers.map(() => true), (row) => {
+      const { lines, steps, nums, extras } = decodeBlock(row, row.block_no, this.scratch);
+      if (row.sorted === 1 && extras === null) {
+        // Steps in line order: the points up to max are a prefix.
+        let to = lines.length;
+        while (to > 0 && steps[to - 1]! > max) to -= 1;
+        return stream.add(steps, nums, lines, 0, to);
+      }
+      chunk.length = 0;
+      chunk.inOrder = true;
+      const base = row.block_no * BLOCK_LINES;
+      for (let i = 0; i < lines.length; i += 1) {
+        if (steps[i]! <= max && (extras === null || !extras.has(lines[i]! - base))) chunk.push(steps[i]!, nums[i]!, lines[i]!);
+      }
+      return chunk.inOrder && stream.add(chunk.xs, chunk.ys, chunk.lines, 0, chunk.length);
+    });
+    return streamed ? finish() : smoothedSeries(this.pointsUpTo(runId, keyId, headers, max), raw, query);
+  }
+
+  /** Every numeric point of the blocks `headers` with step <= max (NaN and ±Infinity included), in any order. */
+  private pointsUpTo(runId: number, keyId: number, headers: readonly BlockHeader[], max: number): PointBuffer {
+    const out = new PointBuffer(headers.reduce((n, h) => n + decodeSummary(h.summary)[COUNT]!, 0));
+    this.forEachBlock(runId, keyId, headers, headers.map(() => true), (row) => this.forEachPoint(row, (x, y, line) => x <= max && out.push(x, y, line)));
+    return out;
+  }
+
+  /**
    * Completes `edges` with the nearest points outside its window, from the summaries of the blocks
    * beyond each bound (a block wholly beyond gives its last (first) point without decoding).
    */
@@ -232,8 +270,11 @@ export class HistoryBlocks {
     }
   }
 
-  /** Calls `fn` for each block `pick` selects, fetching runs of consecutive ones with one statement. */
-  private forEachBlock(runId: number, keyId: number, headers: readonly BlockHeader[], pick: readonly boolean[], fn: (row: BlockRow & { block_no: number }) => void): void {
+  /**
+   * Calls `fn` for each block `pick` selects, fetching runs of consecutive ones with one statement;
+   * stops when `fn` returns false, and then returns false.
+   */
+  private forEachBlock(runId: number, keyId: number, headers: readonly BlockHeader[], pick: readonly boolean[], fn: (row: BlockRow & { block_no: number }) => unknown): boolean {
     let from = 0;
     while (from < headers.length) {
       if (!pick[from]) {
@@ -242,9 +283,10 @@ export class HistoryBlocks {
       }
       let to = from + 1;
       while (to < headers.length && pick[to]) to += 1;
-      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, MIN_STEP, MAX_STEP)) fn(row);
+      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, MIN_STEP, MAX_STEP)) if (fn(row) === false) return false;
       from = to;
     }
+    return true;
   }
 
   /** Calls `visit` for each numeric value of a block (NaN and ±Infinity included), in line order. */

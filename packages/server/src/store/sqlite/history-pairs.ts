@@ -8,9 +8,13 @@
 import type Database from 'better-sqlite3';
 import { BLOCK_LINES, blobView as view, decodeExtras, decodeSummary } from '../history-block.js';
 import { SUMMARY_SLOTS } from '../history-m4.js';
-import { EdgePoints, EMPTY_SERIES, SeriesBuilder, type SeriesQuery, type SeriesResult } from '../history-series.js';
+import { EdgePoints, EMPTY_SERIES, PointBuffer, SeriesBuilder, type SeriesQuery, type SeriesResult } from '../history-series.js';
+import { EMPTY_SMOOTHED, SmoothedStream, smoothedSeries } from '../history-smoothing.js';
 
 const { COUNT, MIN, MAX } = SUMMARY_SLOTS;
+
+/** Points the smoothed read hands on together (one order check and one EMA loop each). */
+const SMOOTHING_CHUNK = 1024;
 
 /** Both keys' summaries of one block number. */
 interface PairHeader {
@@ -76,19 +80,72 @@ export class HistoryPairs {
     if (min > max) return EMPTY_SERIES;
     const blocks = this.blocks(runId, yKeyId, xKeyId);
     const overlapping = blocks.filter((b) => b.xhi >= min && b.xlo <= max);
-    const sink: PairSink = { min, max, points: new SeriesBuilder(query, false, overlapping.reduce((n, b) => n + b.count, 0)), edges: new EdgePoints(query.min, query.max) };
-    this.scan(runId, yKeyId, xKeyId, overlapping, sink);
-    // Blocks wholly beyond a bound, nearest first, until none can hold a nearer point.
-    const { edges } = sink;
-    for (const b of blocks.filter((b) => b.xhi < min).sort((a, b) => b.xhi - a.xhi)) {
-      if (edges.before !== null && edges.before.x > b.xhi) break;
+    const points = new SeriesBuilder(query, false, overlapping.reduce((n, b) => n + b.count, 0));
+    const edges = new EdgePoints(query.min, query.max);
+    this.scan(runId, yKeyId, xKeyId, overlapping, { min, max, points, edges });
+    this.scanBeyond(runId, yKeyId, xKeyId, blocks.filter((b) => b.xhi < min), edges, 'before');
+    this.scanBeyond(runId, yKeyId, xKeyId, blocks.filter((b) => b.xlo > max), edges, 'after');
+    return points.finish(edges);
+  }
+
+  /**
+   * The series with its smoothed series (history-smoothing.ts), from one scan of every block whose
+   * x values may lie at or below the window's max, in block order: each point goes to the raw
+   * series, and those up to max through the EMA (in chunks) to a second SeriesBuilder, which,
+   * seeing the same (x, line) as the first, reduces them the same way. An x that goes back makes the
+   * smoothed series start over from all points up to max, sorted (a second scan).
+   */
+  seriesSmoothed(runId: number, yKeyId: number, xKeyId: number, query: SeriesQuery): SeriesResult {
+    const min = query.min ?? -Infinity;
+    const max = query.max ?? Infinity;
+    if (min > max) return { ...EMPTY_SERIES, smoothed: EMPTY_SMOOTHED };
+    const blocks = this.blocks(runId, yKeyId, xKeyId);
+    const upToMax = blocks.filter((b) => b.xlo <= max);
+    const capacity = upToMax.filter((b) => b.xhi >= min).reduce((n, b) => n + b.count, 0);
+    const points = new SeriesBuilder(query, false, capacity);
+    const smoothedPoints = new SeriesBuilder(query, false, capacity);
+    const stream = new SmoothedStream(query.smoothing ?? 0, min, smoothedPoints);
+    const chunk = new PointBuffer(SMOOTHING_CHUNK);
+    const flush = () => {
+      if (chunk.length > 0 && !(chunk.inOrder && stream.add(chunk.xs, chunk.ys, chunk.lines, 0, chunk.length))) stream.ordered = false;
+      chunk.length = 0;
+      chunk.inOrder = true;
+    };
+    const smooth = (x: number, y: number, line: number) => {
+      if (!stream.ordered) return;
+      chunk.push(x, y, line);
+      if (chunk.length === SMOOTHING_CHUNK) flush();
+    };
+    const edges = new EdgePoints(query.min, query.max);
+    const add = (x: number, y: number, line: number) => {
+      points.add(x, y, line);
+      smooth(x, y, line);
+    };
+    const consider = (x: number, y: number, line: number) => {
+      edges.consider(x, y, line);
+      if (x < min) smooth(x, y, line);
+    };
+    this.scan(runId, yKeyId, xKeyId, upToMax, { min, max, points: { add }, edges: { consider } });
+    flush();
+    this.scanBeyond(runId, yKeyId, xKeyId, blocks.filter((b) => b.xlo > max), edges, 'after');
+    const raw = points.finish(edges);
+    if (stream.ordered) return { ...raw, smoothed: stream.finish(raw, smoothedPoints.finish({ before: null, after: null }).points) };
+    const all = new PointBuffer(upToMax.reduce((n, b) => n + b.count, 0));
+    this.scan(runId, yKeyId, xKeyId, upToMax, { min: -Infinity, max, points: { add: (x, y, line) => all.push(x, y, line) }, edges: { consider: () => {} } });
+    return { ...raw, smoothed: smoothedSeries(all, raw, query) };
+  }
+
+  /**
+   * Completes one edge of `edges` from blocks wholly beyond that bound, nearest first, until none
+   * can hold a nearer point.
+   */
+  private scanBeyond(runId: number, yKeyId: number, xKeyId: number, beyond: PairBlock[], edges: EdgePoints, side: 'before' | 'after'): void {
+    const sink: PairSink = { min: edges.min ?? -Infinity, max: edges.max ?? Infinity, points: { add: () => {} }, edges };
+    const nearest = side === 'before' ? beyond.sort((a, b) => b.xhi - a.xhi) : beyond.sort((a, b) => a.xlo - b.xlo);
+    for (const b of nearest) {
+      if (side === 'before' ? edges.before !== null && edges.before.x > b.xhi : edges.after !== null && edges.after.x < b.xlo) break;
       this.scan(runId, yKeyId, xKeyId, [b], sink);
     }
-    for (const b of blocks.filter((b) => b.xlo > max).sort((a, b) => a.xlo - b.xlo)) {
-      if (edges.after !== null && edges.after.x < b.xlo) break;
-      this.scan(runId, yKeyId, xKeyId, [b], sink);
-    }
-    return sink.points.finish(edges);
   }
 
   /** Block numbers where both keys have values, y has a number and x a non-NaN number. */
@@ -119,8 +176,8 @@ export class HistoryPairs {
 interface PairSink {
   min: number;
   max: number;
-  points: SeriesBuilder;
-  edges: EdgePoints;
+  points: Pick<SeriesBuilder, 'add'>;
+  edges: Pick<EdgePoints, 'consider'>;
 }
 
 /**

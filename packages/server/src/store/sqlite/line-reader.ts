@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { M4Query, M4Result } from '../history-m4.js';
 import { EMPTY_SERIES, type SeriesQuery, type SeriesResult } from '../history-series.js';
+import { EMPTY_SMOOTHED } from '../history-smoothing.js';
 import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
@@ -66,13 +67,22 @@ export class LineReader {
     return keyId === undefined ? { rawCount: 0, range: null, buckets: [] } : this.blocks.m4(runId, keyId, query);
   }
 
-  /** One flattened key against `_step` or another key (exact names); empty when the run lacks either. */
+  /**
+   * One flattened key against `_step` or another key (exact names); empty when the run lacks either.
+   * With smoothing, every point of the key up to the window's end goes through the EMA: against
+   * `_step` in a read of its own (the series itself comes from block summaries), against another
+   * key in the series' own scan.
+   */
   historySeries(runId: number, key: string, query: SeriesQuery): SeriesResult {
+    const smooth = (query.smoothing ?? 0) > 0;
     const keyId = this.statements.keyId.get(runId, key)?.id;
-    if (keyId === undefined) return EMPTY_SERIES;
-    if (query.x === '_step') return this.blocks.stepSeries(runId, keyId, query);
-    const xKeyId = this.statements.keyId.get(runId, query.x)?.id;
-    return xKeyId === undefined ? EMPTY_SERIES : this.pairs.series(runId, keyId, xKeyId, query);
+    const xKeyId = query.x === '_step' ? null : this.statements.keyId.get(runId, query.x)?.id;
+    if (keyId === undefined || xKeyId === undefined) return smooth ? { ...EMPTY_SERIES, smoothed: EMPTY_SMOOTHED } : EMPTY_SERIES;
+    if (xKeyId !== null) return smooth ? this.pairs.seriesSmoothed(runId, keyId, xKeyId, query) : this.pairs.series(runId, keyId, xKeyId, query);
+    const raw = this.blocks.stepSeries(runId, keyId, query);
+    if (!smooth) return raw;
+    if (raw.rawCount === 0 && raw.before === null && raw.after === null) return { ...raw, smoothed: EMPTY_SMOOTHED };
+    return { ...raw, smoothed: this.blocks.smoothedSteps(runId, keyId, raw, query) };
   }
 
   historyLines(runId: number, query: HistoryQuery): { step: number; lineNo: number; line: string }[] {

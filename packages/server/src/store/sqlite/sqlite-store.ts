@@ -132,6 +132,7 @@ export class SqliteServerStore implements ServerStore {
     if (!Number.isSafeInteger(query.buckets) || query.buckets < 1) throw new RangeError(`buckets must be a positive integer, not ${query.buckets}`);
     if (!Number.isSafeInteger(query.raw) || query.raw < 0) throw new RangeError(`raw must be a non-negative integer, not ${query.raw}`);
     for (const bound of [query.min, query.max]) if (bound !== undefined && !Number.isFinite(bound)) throw new RangeError(`window bounds must be finite numbers, not ${bound}`);
+    if (query.smoothing !== undefined && !(query.smoothing >= 0 && query.smoothing < 1)) throw new RangeError(`smoothing must be a number from 0 up to 1 (excluded), not ${query.smoothing}`);
     return this.reader.historySeries(runId, key, query);
   }
 
