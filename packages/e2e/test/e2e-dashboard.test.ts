@@ -160,7 +160,7 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
-  test('x axes: the step metric from defineMetric by default, then _runtime for every chart', async () => {
+  test('x axes: the step metric from defineMetric by default, then _runtime for every chart; smoothing', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await signIn(page, server.url, server.adminKey);
     await page.waitForSelector('[data-page="projects"]');
@@ -176,6 +176,19 @@ describe('dashboard in Chromium', () => {
     assert.equal(runtimes.length, 20);
     assert.ok(runtimes.every((x, i) => i === 0 || x >= runtimes[i - 1]!), 'runtime grows');
     assert.deepEqual(loss.series[0]!.points.map(([, y]) => y), Array.from({ length: 20 }, (_, i) => 20 - i));
+
+    // Smoothing: TensorBoard's debiased EMA of the raw values, the raw line kept.
+    await page.locator('[data-control="smoothing"]').fill('0.6');
+    await waitFor(async () => ((await chartData(page, 'loss')).series[0] as { smoothed?: unknown }).smoothed != null, 15_000, 'a smoothed loss line');
+    const smoothed = (await chartData(page, 'loss')).series[0] as ChartSeries & { smoothed: [number, number][] };
+    let last = 0;
+    const expected = Array.from({ length: 20 }, (_, i) => {
+      last = last * 0.6 + 0.4 * (20 - i);
+      return last / (1 - 0.6 ** (i + 1));
+    });
+    assert.deepEqual(smoothed.smoothed.map(([x]) => x), runtimes);
+    smoothed.smoothed.forEach(([, y], i) => assert.ok(Math.abs(y - expected[i]!) < 1e-9, `smoothed[${i}] = ${y}, expected ${expected[i]}`));
+    assert.deepEqual(smoothed.points.map(([, y]) => y), Array.from({ length: 20 }, (_, i) => 20 - i), 'the raw line is still drawn');
     await page.close();
   });
 
