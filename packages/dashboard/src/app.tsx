@@ -8,6 +8,7 @@ import { ApiError, fetchViewer, type Viewer } from './api.js';
 import { routeHref, useRoute, type Route } from './router.js';
 import { forgetKey, storedKey, storeKey } from './session.js';
 import { CompareView } from './pages/compare-page.js';
+import { compareKey } from './pages/compare-paths.js';
 import { LoginPage } from './pages/login-page.js';
 import { ProjectsPage } from './pages/projects-page.js';
 import { RunPage } from './pages/run-page.js';
@@ -110,7 +111,7 @@ function Page({ route }: { route: Route }) {
     case 'run':
       return <RunPage key={`${route.entity}/${route.project}/${route.run}`} path={{ entity: route.entity, project: route.project, run: route.run }} />;
     case 'compare':
-      return <CompareView key={`${route.entity}/${route.project}?${route.runs.join(',')}`} entity={route.entity} project={route.project} runs={route.runs} />;
+      return <CompareView key={compareKey(route.entity, route.project, route.runs)} entity={route.entity} project={route.project} runs={route.runs} />;
   }
 }
 

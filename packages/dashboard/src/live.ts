@@ -5,16 +5,26 @@
  * with backoff and re-sends its watches.
  *
  * Protocol (JSON text frames):
- *   → {"type":"auth","key":K}          ← {"type":"ready"} | {"type":"error","message"} then close 4401
+ *   → {"type":"auth","key":K}          ← {"type":"ready"} | {"type":"error","message"} then a close:
+ *                                         4401 the key was refused (no reconnecting with it);
+ *                                         4429 too many live sockets for the user, or any other code:
+ *                                         temporary, reconnect with backoff
  *   → {"type":"watch","id":N,"entity","project","run"?}   (no run: every run of the project)
+ *   ← {"type":"watching","id":N}       the watch is registered: changes from now on are pushed
  *   → {"type":"unwatch","id":N}
  *   ← {"type":"run","entity","project","run","state","historyLineCount","eventsLineCount","logLineCount","updatedAt"}
  *   ← {"type":"error","id":N,"message"}  that watch was refused; the socket stays
+ *   ← {"type":"error","message"}         a bad request (or, before a close, the auth refused); the socket stays
  *
  * The server sends changes only while a watch is registered and the socket is up, so changes made
- * before the watch reached the server, or while the socket was down, are never pushed. After every
- * `ready` (the first and each reconnect) each listener therefore gets `null`, "you may have missed
- * changes": it refetches everything it shows.
+ * before the watch reached the server, or while the socket was down, are never pushed. When the
+ * server acknowledges a watch (`watching`; the first time and after each reconnect) each of its
+ * listeners therefore gets `null`, "you may have missed changes": it refetches everything it shows.
+ * Until a server has been seen to acknowledge (an older one does not), every listener also gets
+ * `null` after each `ready`.
+ *
+ * Listeners of the same target (entity, project, run) share one server watch (a socket holds a
+ * limited number): it is sent with the first listener and unwatched when the last one leaves.
  */
 import type { RunState } from './api.js';
 import { storedKey } from './session.js';
@@ -41,17 +51,25 @@ export interface WatchTarget {
 /** Called with each change of a watched run, or with null: changes may have been missed, refetch. */
 export type LiveListener = (change: RunChange | null) => void;
 
+/** One registration of a listener (the same function may be registered twice). */
+interface Subscriber {
+  listener: LiveListener;
+}
+
+/** One server-side watch, shared by every listener of its target. */
 interface Watch {
   id: number;
+  key: string;
   target: WatchTarget;
-  listener: LiveListener;
+  subscribers: Set<Subscriber>;
 }
 
 /** The socket the live client talks through (the browser's WebSocket, or a fake in tests). */
 export interface LiveTransport {
   onopen: (() => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: (() => void) | null;
+  /** `code`: the close code (4401 the key was refused). */
+  onclose: ((event: { code: number }) => void) | null;
   send(data: string): void;
 }
 
@@ -63,44 +81,83 @@ export interface LiveEnv {
   open(): LiveTransport;
   /** Milliseconds before the first reconnect; doubled per failure up to 10 s. */
   retryMs?: number;
+  /** Where a refused watch is reported (console.warn in the app). */
+  warn?: (message: string) => void;
 }
 
 const MAX_RETRY_MS = 10_000;
 
+/** The close code of a refused key: the only close after which the client does not reconnect. */
+export const CLOSE_KEY_REFUSED = 4401;
+
+const targetKey = (t: WatchTarget) => JSON.stringify([t.entity, t.project, t.run ?? null]);
 const matches = (t: WatchTarget, c: RunChange) => t.entity === c.entity && t.project === c.project && (t.run === undefined || t.run === c.run);
 
 /** The page's one live socket, shared by every watch. */
 export class LiveSocket {
   private socket: LiveTransport | null = null;
   private ready = false;
-  private readonly watches = new Map<number, Watch>();
+  /** Server watches by target key. */
+  private readonly watches = new Map<string, Watch>();
+  /** The same watches by id. */
+  private readonly byId = new Map<number, Watch>();
   private nextId = 1;
   private readonly baseRetryMs: number;
   private retryMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Set after the server refused the key: no reconnecting until the next watch. */
+  /** Set after the server refused the key (close 4401): no reconnecting until the next watch. */
   private refused = false;
+  /** Set once the server has acknowledged a watch: from then on, resyncs follow acknowledgements only. */
+  private serverAcks = false;
 
   constructor(private readonly env: LiveEnv) {
     this.baseRetryMs = env.retryMs ?? 250;
     this.retryMs = this.baseRetryMs;
   }
 
-  /** Calls `listener` on every change of the target (and null after each (re)connect) until the returned function is called. */
+  /**
+   * Calls `listener` on every change of the target (and null once the server has registered the
+   * watch, after each (re)connect) until the returned function is called.
+   */
   watch(target: WatchTarget, listener: LiveListener): () => void {
-    const id = this.nextId++;
-    this.watches.set(id, { id, target, listener });
+    const key = targetKey(target);
+    const subscriber: Subscriber = { listener };
+    let watch = this.watches.get(key);
+    if (watch) watch.subscribers.add(subscriber);
+    else {
+      const { entity, project, run } = target;
+      watch = { id: this.nextId++, key, target: run === undefined ? { entity, project } : { entity, project, run }, subscribers: new Set([subscriber]) };
+      this.watches.set(key, watch);
+      this.byId.set(watch.id, watch);
+      if (this.ready) this.sendWatch(watch);
+    }
     this.refused = false;
-    if (this.ready) this.send({ type: 'watch', id, ...target });
-    else this.connect();
+    if (!this.ready) this.connect();
+    const mine = watch;
     return () => {
-      // A watch the server refused is gone already: nothing to unwatch.
-      if (this.watches.delete(id) && this.ready) this.send({ type: 'unwatch', id });
+      // A watch the server refused is gone already (and a new one for the target is not this one).
+      if (!mine.subscribers.delete(subscriber) || mine.subscribers.size > 0 || this.watches.get(key) !== mine) return;
+      this.drop(mine);
+      if (this.ready) this.send({ type: 'unwatch', id: mine.id });
     };
+  }
+
+  private drop(watch: Watch): void {
+    this.watches.delete(watch.key);
+    this.byId.delete(watch.id);
+  }
+
+  private sendWatch(watch: Watch): void {
+    this.send({ type: 'watch', id: watch.id, ...watch.target });
   }
 
   private send(message: object): void {
     this.socket?.send(JSON.stringify(message));
+  }
+
+  /** Calls each listener of `watch` that is still registered when its turn comes. */
+  private notify(watch: Watch, change: RunChange | null): void {
+    for (const s of [...watch.subscribers]) if (this.byId.get(watch.id) === watch && watch.subscribers.has(s)) s.listener(change);
   }
 
   private connect(): void {
@@ -113,29 +170,39 @@ export class LiveSocket {
     socket.onmessage = (event) => {
       if (this.socket === socket) this.onMessage(event.data);
     };
-    socket.onclose = () => {
-      if (this.socket === socket) this.onClose();
+    socket.onclose = (event) => {
+      if (this.socket === socket) this.onClose(event?.code);
     };
   }
 
   private onMessage(data: unknown): void {
-    let message: { type?: unknown; id?: unknown } & Partial<RunChange>;
+    let message: { type?: unknown; id?: unknown; message?: unknown } & Partial<RunChange>;
     try {
       message = JSON.parse(String(data));
     } catch {
       return;
     }
+    if (typeof message !== 'object' || message === null) return;
     if (message.type === 'ready') this.onReady();
-    else if (message.type === 'run') {
+    else if (message.type === 'watching') {
+      this.serverAcks = true;
+      const watch = typeof message.id === 'number' ? this.byId.get(message.id) : undefined;
+      // The race this closes: changes between a page's first fetch (or the last message before a
+      // disconnect) and the server registering the watch were never sent. Each listener refetches.
+      if (watch) this.notify(watch, null);
+    } else if (message.type === 'run') {
       const { entity, project, run, state, historyLineCount, eventsLineCount, logLineCount, updatedAt } = message as RunChange;
       const change: RunChange = { entity, project, run, state, historyLineCount, eventsLineCount, logLineCount, updatedAt };
-      for (const w of [...this.watches.values()]) if (matches(w.target, change)) w.listener(change);
+      for (const w of [...this.watches.values()]) if (matches(w.target, change)) this.notify(w, change);
     } else if (message.type === 'error') {
-      // With a watch id the server refused only that watch (no permission, too many): drop it so a
-      // reconnect does not ask again; the socket stays. Without one the key was refused and the
-      // server closes the socket: no reconnecting with the same key.
-      if (typeof message.id === 'number') this.watches.delete(message.id);
-      else this.refused = true;
+      // With a watch id the server refused only that watch (no permission, too many): drop it for
+      // every listener so a reconnect does not ask again; the socket stays. Without one it is a bad
+      // request, or the auth was refused: the close code that follows tells which (see onClose).
+      const watch = typeof message.id === 'number' ? this.byId.get(message.id) : undefined;
+      if (watch) {
+        this.drop(watch);
+        (this.env.warn ?? console.warn)(`live: watch of ${watch.key} refused: ${String(message.message)}`);
+      }
     }
   }
 
@@ -143,15 +210,17 @@ export class LiveSocket {
     this.ready = true;
     this.retryMs = this.baseRetryMs;
     const watches = [...this.watches.values()];
-    for (const w of watches) this.send({ type: 'watch', id: w.id, ...w.target });
-    // The race this closes: changes between a page's first fetch (or the last message before a
-    // disconnect) and the server registering the watch were never sent. Each listener refetches.
-    for (const w of watches) if (this.watches.get(w.id) === w) w.listener(null);
+    for (const w of watches) this.sendWatch(w);
+    // An older server does not acknowledge watches: resync on ready instead.
+    if (!this.serverAcks) for (const w of watches) this.notify(w, null);
   }
 
-  private onClose(): void {
+  private onClose(code: number | undefined): void {
     this.socket = null;
     this.ready = false;
+    // Only 4401 means the key was refused; anything else (4429 too many sockets for the user, a
+    // server restart, a network drop) is temporary.
+    if (code === CLOSE_KEY_REFUSED) this.refused = true;
     if (this.refused || this.watches.size === 0) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -56,7 +56,9 @@ function fakeClock() {
     }
     now = until;
   };
-  return { clock, advance, pending: () => timers.length };
+  /** Sets the clock back (a wall clock corrected); timers keep their due times. */
+  const setBack = (ms: number) => void (now -= ms);
+  return { clock, advance, setBack, pending: () => timers.length };
 }
 
 function setup() {
@@ -195,6 +197,18 @@ describe('SeriesLoader', () => {
     assert.equal(calls.length, 2, 'nothing more once the last version is had');
     loader.want('a', request(500), 11);
     assert.equal(calls.length, 3, 'after a quiet interval a version fetches at once');
+  });
+
+  it('a clock set back does not hold the trailing fetch back longer than one interval', async () => {
+    const { calls, loader, time } = setup();
+    loader.want('a', request(500), 0);
+    calls[0]!.resolve(reply(0));
+    await tick();
+    time.setBack(60_000);
+    loader.want('a', request(500), 1);
+    assert.equal(calls.length, 1, 'inside the interval as far as the clock says');
+    time.advance(LIVE_REFETCH_MS);
+    assert.equal(calls.length, 2, 'the trailing fetch after one interval, not after the jump');
   });
 
   it('refetches only the slots whose version moved', async () => {

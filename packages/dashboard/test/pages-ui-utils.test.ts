@@ -53,7 +53,7 @@ describe('throttle', () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     try {
       let calls = 0;
-      const t = throttle(() => calls++, 1000);
+      const t = throttle(() => calls++, 1000, () => Date.now());
       t.call();
       assert.equal(calls, 1);
       t.call();
@@ -70,6 +70,39 @@ describe('throttle', () => {
       t.cancel();
       mock.timers.tick(5000);
       assert.equal(calls, 3);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('a clock set back does not hold the trailing run back longer than the interval', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let now = 1_000_000;
+      let calls = 0;
+      const t = throttle(() => calls++, 1000, () => now);
+      t.call();
+      assert.equal(calls, 1);
+      now -= 3_600_000;
+      t.call();
+      mock.timers.tick(1000);
+      assert.equal(calls, 2, 'the trailing run after one interval, not after the jump');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('uses the monotonic clock by default', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 10_000_000 });
+    try {
+      let calls = 0;
+      const t = throttle(() => calls++, 1000);
+      t.call();
+      // The wall clock jumps back an hour; the throttle does not notice.
+      mock.timers.setTime(Date.now() - 3_600_000);
+      t.call();
+      mock.timers.tick(1000);
+      assert.equal(calls, 2);
     } finally {
       mock.timers.reset();
     }

@@ -1,6 +1,7 @@
 /** Hash routes: parsing never throws, compare ids survive commas, hrefs round-trip. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compareKey, comparePaths } from '../src/pages/compare-paths.js';
 import { parseRoute, routeHref, type Route } from '../src/router.js';
 
 describe('parseRoute', () => {
@@ -33,5 +34,18 @@ describe('parseRoute', () => {
       { page: 'compare', entity: 'e', project: 'p', runs: ['a,b', 'c d', 'é&=?'] },
     ];
     for (const route of routes) assert.deepEqual(parseRoute(routeHref(route)), route);
+  });
+});
+
+describe('compare view ids', () => {
+  it('keeps an id holding a comma whole, in the paths and in the component key', () => {
+    const route = parseRoute('#/c/me/dash?runs=a%2Cb,c');
+    assert.ok(route.page === 'compare');
+    assert.deepEqual(
+      comparePaths(route.entity, route.project, route.runs).map((p) => p.run),
+      ['a,b', 'c'],
+    );
+    assert.notEqual(compareKey('me', 'dash', ['a,b']), compareKey('me', 'dash', ['a', 'b']));
+    assert.equal(compareKey('me', 'dash', ['a,b', 'c']), compareKey('me', 'dash', ['a,b', 'c']));
   });
 });

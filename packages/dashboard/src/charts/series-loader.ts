@@ -8,7 +8,7 @@
  * - Version-driven fetches of a slot start at most once per `minIntervalMs` (500 ms): a version
  *   arriving sooner waits for the end of the interval (the trailing fetch always happens), so a run
  *   logging fast costs two requests a second per chart, not one per message. A new query is not
- *   held back.
+ *   held back. The clock is monotonic (`performance.now()`), and a wait never exceeds the interval.
  * - Only the reply to the slot's current request is delivered, so an old reply (one that resolved
  *   just as it was aborted, or that raced a newer one) never overwrites a newer one.
  *
@@ -54,7 +54,7 @@ interface Slot {
   wanted: Wanted;
   inFlight: InFlight | null;
   done: { key: string; version: number } | null;
-  /** When the slot's last fetch started (clock time). */
+  /** When the slot's last fetch started (clock time, monotonic in the app). */
   startedAt: number;
   /** The trailing fetch of a version change that came too soon after the last one. */
   timer: unknown;
@@ -68,7 +68,8 @@ export interface LoaderClock {
 }
 
 const realClock: LoaderClock = {
-  now: () => Date.now(),
+  // Monotonic: a wall clock set back would hold a trailing fetch back by the jump.
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -129,8 +130,11 @@ export class SeriesLoader {
       slot.inFlight = null;
     } else if (done && done.key === wanted.key) {
       if (done.version >= wanted.version) return;
-      // Only the version moved: wait out the slot's interval (the timer pumps again).
-      const wait = slot.startedAt + this.minIntervalMs - this.clock.now();
+      // Only the version moved: wait out the slot's interval (the timer pumps again). A clock that
+      // went back counts the interval from now, so the wait is never longer than one interval.
+      const now = this.clock.now();
+      if (slot.startedAt > now) slot.startedAt = now;
+      const wait = slot.startedAt + this.minIntervalMs - now;
       if (wait > 0) {
         if (slot.timer === null) {
           slot.timer = this.clock.setTimeout(() => {

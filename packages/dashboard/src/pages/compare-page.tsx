@@ -13,6 +13,7 @@ import { Section } from '../ui/section.js';
 import { chartKeys, xAxisOptions } from './chart-keys.js';
 import { ChartSections } from './chart-sections.js';
 import { ChartToolbar } from './chart-toolbar.js';
+import { comparePaths } from './compare-paths.js';
 import { CompareTable } from './compare-table.js';
 import { SystemSection } from './system-section.js';
 import { useChartPageState } from './use-page-state.js';
@@ -30,8 +31,9 @@ export interface CompareViewProps {
 
 /** The compare page (`data-page="compare"`). */
 export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
-  const idList = ids.join(',');
-  const paths = useMemo<RunPath[]>(() => (idList ? idList.split(',') : []).map((run) => ({ entity, project, run })), [entity, project, idList]);
+  // The ids as routed (an id may hold a ','); the paths keep their identity while the ids are equal.
+  const idsKey = JSON.stringify(ids);
+  const paths = useMemo<RunPath[]>(() => comparePaths(entity, project, JSON.parse(idsKey) as string[]), [entity, project, idsKey]);
   const { details, errors, versions } = useRunDetails(paths);
   const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
 
