@@ -45,6 +45,8 @@ export interface ServerOptions {
   dashboardDir?: string;
   /** Milliseconds a live socket may take to send its auth message; default 10000. */
   liveAuthTimeoutMs?: number;
+  /** Milliseconds between pings of a live socket (one unanswered by the next is cut off); default 30000. */
+  livePingIntervalMs?: number;
 }
 
 /** A started server. */
@@ -159,7 +161,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       changes,
     };
     const dashboardDir = options.dashboardDir ?? defaultDashboardDir();
-    app = await buildApp(services, { logger: options.logger, dashboardDir, live: { ...DEFAULT_LIVE_LIMITS, authTimeoutMs: options.liveAuthTimeoutMs ?? DEFAULT_LIVE_LIMITS.authTimeoutMs } });
+    const live: LiveLimits = {
+      ...DEFAULT_LIVE_LIMITS,
+      authTimeoutMs: options.liveAuthTimeoutMs ?? DEFAULT_LIVE_LIMITS.authTimeoutMs,
+      pingIntervalMs: options.livePingIntervalMs ?? DEFAULT_LIVE_LIMITS.pingIntervalMs,
+    };
+    app = await buildApp(services, { logger: options.logger, dashboardDir, live });
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
     // Reads apply the crash rule themselves; the sweep keeps states right for nobody-reading periods.
     const sweep = setInterval(refreshStates, Math.min(30, Math.max(1, crashAfter / 2)) * 1000);

@@ -143,7 +143,7 @@ function naiveEma(points: M4Point[], w: number): M4Point[] {
 }
 
 /** historySeries with smoothing against brute force (naive EMA, then bruteSeries) on _step and _runtime. */
-function checkSmoothed(store: SqliteServerStore, runId: number, lines: Map<number, string>): void {
+function checkSmoothed(store: SqliteServerStore, runId: number, lines: Map<number, string>, rawLimits = [0, 1000]): void {
   const windows: [number | undefined, number | undefined][] = [[undefined, undefined], [1500, 4500], [0, 0], [4000, 3000], [undefined, 2000], [3000, undefined], [20_000, undefined], [1500.5, 4500.25], [2049, 6000], [12_000, 12_010], [2047.9, 2048.1]];
   let aggregated = 0;
   let raw = 0;
@@ -153,7 +153,7 @@ function checkSmoothed(store: SqliteServerStore, runId: number, lines: Map<numbe
       for (const smoothing of [0.6, 0.999]) {
         const smoothedAll = naiveEma(all, smoothing);
         for (const buckets of [1, 100, 1000]) {
-          for (const rawLimit of [0, 1000]) {
+          for (const rawLimit of rawLimits) {
             for (const [wMin, wMax] of windows) {
               const scale = xKey === '_runtime' ? 0.185 : 1;
               const query: SeriesQuery = { x: xKey, min: wMin === undefined ? undefined : wMin * scale, max: wMax === undefined ? undefined : wMax * scale, buckets, raw: rawLimit };
@@ -467,6 +467,40 @@ describe('per-key reads and M4 against brute force', () => {
       checkSmoothed(ordered, r.id, sent);
     } finally {
       ordered.close();
+    }
+  });
+
+  it('historySeries over steps that go back reads only the window: points and smoothed agree, as brute force', () => {
+    const back = freshStore();
+    try {
+      const user = back.createUser('s');
+      const r = back.ensureRun(user.defaultEntity, 'p', 's');
+      const sent = new Map<number, string>();
+      const send = (offset: number, content: string[]) => {
+        back.applyFileStream(r.id, { history: { offset, content } }, 1);
+        content.forEach((line, k) => sent.set(offset + k, line));
+      };
+      // Steps 0-1023, then 100000-101023, then 0-1023 again: the middle block lies outside [0, 2000].
+      [0, 100_000, 0].forEach((start, b) => send(b * BLOCK_LINES, Array.from({ length: BLOCK_LINES }, (_, k) => toWandbJson({ _step: start + k, loss: b + k / BLOCK_LINES }))));
+      const repro = back.historySeries(r.id, 'loss', { x: '_step', min: 0, max: 2000, buckets: 1000, raw: 5000, smoothing: 0.6 });
+      assert.equal(repro.rawCount, 2048);
+      assert.equal(repro.points.length, 2048, 'no point of the block between the two in the window');
+      assert.ok(repro.points.every((p) => p.x >= 0 && p.x <= 2000));
+      assert.deepStrictEqual([repro.before, repro.after?.x], [null, 100_000]);
+      assert.deepStrictEqual(
+        repro.smoothed!.points.map((p) => [p.x, p.line]),
+        repro.points.map((p) => [p.x, p.line]),
+      );
+      // More blocks whose steps jump forward and back (stride 2, gaps, a partial block), against brute force.
+      const starts = [4000, 100_000, 2000, 20_000, 1000, 8000, 0, 12_000, 3000];
+      starts.forEach((start, i) => {
+        const b = 3 + i + (i >= 5 ? 1 : 0);
+        const n = i === starts.length - 1 ? 300 : BLOCK_LINES;
+        send(b * BLOCK_LINES, Array.from({ length: n }, (_, k) => toWandbJson({ _step: start + 2 * k, _runtime: (b * BLOCK_LINES + k) * 0.37, loss: ((k * 7919) % 1000) / 10, acc: { train: k % 100 } })));
+      });
+      checkSmoothed(back, r.id, sent, [0, 1000, 100_000]);
+    } finally {
+      back.close();
     }
   });
 

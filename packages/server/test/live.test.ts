@@ -1,12 +1,24 @@
 /**
- * The live socket: auth first (ok, refused, late), watches of runs and projects pushed within a
- * second of a change, coalescing, entity isolation, hostile frames, limits, and closing with the server.
+ * The live socket: auth first (ok, refused, late), watches acknowledged, runs and projects pushed
+ * within a second of a change, coalescing, entity isolation, hostile frames, limits, keepalive
+ * (a peer that stops answering pings is cut off and frees its slot), and closing with the server.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify from 'fastify';
 import { WebSocket } from 'ws';
+import type { ServerServices } from '../src/http/types.js';
+import { registerLive } from '../src/live/live-route.js';
+import { DEFAULT_LIVE_LIMITS } from '../src/live/live-session.js';
+import { RunChanges } from '../src/live/run-changes.js';
+import { createUserWithKey } from '../src/server.js';
+import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
 import { LiveClient } from '../test-utils/live-client.js';
 import { startTempServer, type TempServer } from '../test-utils/temp-server.js';
 import * as doc from '../test-utils/wandb-documents.js';
@@ -82,6 +94,27 @@ describe('live socket', () => {
     await client.fileStream('admin/live/r1', history(3, [line(3)]));
     await sleep(300);
     assert.equal(live.messages.length, count);
+  });
+
+  it('acknowledges each registered watch with watching; a change right after it is pushed', async () => {
+    const live = await ready();
+    live.send({ type: 'watch', id: 11, entity: 'admin', project: 'ack', run: 'a' });
+    live.send({ type: 'watch', id: 12, entity: 'admin', project: 'ack2' });
+    live.send({ type: 'watch', id: 13, entity: 'nobody', project: 'ack' });
+    assert.deepEqual(await live.next((m) => m.type === 'watching' && m.id === 11), { type: 'watching', id: 11 });
+    await live.next((m) => m.type === 'watching' && m.id === 12);
+    // No sleep: once acknowledged, the watch is in place.
+    await client.fileStream('admin/ack/a', history(0, [line(0)]));
+    await client.fileStream('admin/ack2/any', history(0, [line(0)]));
+    await live.next((m) => m.type === 'run' && m.run === 'a', 1000);
+    await live.next((m) => m.type === 'run' && m.run === 'any', 1000);
+    // A refused watch gets its error, not an acknowledgement.
+    assert.equal((await live.next((m) => m.id === 13)).type, 'error');
+    assert.ok(!live.messages.some((m) => m.type === 'watching' && m.id === 13));
+    // Watching the same id again acknowledges again.
+    live.send({ type: 'watch', id: 11, entity: 'admin', project: 'ack', run: 'b' });
+    const from = live.messages.findIndex((m) => m.type === 'watching' && m.id === 11) + 1;
+    await live.next((m) => m.type === 'watching' && m.id === 11, 2000, from);
   });
 
   it('a project watch sees new runs, from file_stream and from UpsertBucket', async () => {
@@ -172,7 +205,8 @@ describe('live socket', () => {
     many.send({ type: 'watch', id: 203, entity: 'admin', project: 'freed' });
     many.send({ type: 'dance', id: 204 });
     await many.next((m) => m.type === 'error' && m.id === 204);
-    assert.ok(!many.messages.some((m) => m.id === 203), 'an unwatch frees its place');
+    assert.ok(!many.messages.some((m) => m.type === 'error' && m.id === 203), 'an unwatch frees its place');
+    assert.ok(many.messages.some((m) => m.type === 'watching' && m.id === 203));
   });
 
   it('names over 1024 characters get an error for that watch; the socket stays and 1024 is watched', async () => {
@@ -223,6 +257,109 @@ describe('live socket', () => {
     assert.equal((await client.get('/api/v1/live')).status, 404);
     const stray = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`);
     await assert.rejects(new Promise((resolve, reject) => (stray.once('open', resolve), stray.once('error', reject))), /401/);
+  });
+});
+
+describe('live socket keepalive', () => {
+  // Long enough that a busy test machine's stalls do not cut off a client that does answer.
+  const PING_MS = 300;
+  let server: TempServer;
+  before(async () => {
+    server = await startTempServer({ livePingIntervalMs: PING_MS });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  /** A socket that authenticates and watches, then never answers a ping (a peer gone without a close). */
+  const deaf = async (url: string, key: string, watches: { entity: string; project: string }[] = []) => {
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/live`, { autoPong: false });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('error', () => {});
+    const pings: number[] = [];
+    socket.on('ping', () => pings.push(Date.now()));
+    await new Promise<void>((resolve, reject) => (socket.once('open', () => resolve()), socket.once('error', reject)));
+    // Resolves once `ready` and then every watch's acknowledgement came.
+    let waiting = 1 + watches.length;
+    const settled = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        const type = (JSON.parse(data.toString()) as { type: string }).type;
+        if ((type === 'ready' || type === 'watching') && (waiting -= 1) === 0) resolve();
+      }),
+    );
+    socket.send(JSON.stringify({ type: 'auth', key }));
+    watches.forEach((w, i) => socket.send(JSON.stringify({ type: 'watch', id: i + 1, ...w })));
+    await settled;
+    return { socket, closed, pings };
+  };
+  /** The close code, or 'still open' after 20 ping intervals. */
+  const closeCode = (gone: { closed: Promise<number> }) => Promise.race([gone.closed, sleep(20 * PING_MS).then(() => 'still open')]);
+
+  it('terminates a socket that stops answering pings, and frees its slot', async () => {
+    const dave = server.createUser('dave');
+    const others = await Promise.all(Array.from({ length: 19 }, () => LiveClient.ready(server.url, dave.key)));
+    let gone: Awaited<ReturnType<typeof deaf>> | undefined;
+    try {
+      gone = await deaf(server.url, dave.key, [{ entity: dave.entity, project: 'p' }]);
+      // All 20 slots are taken while it lingers.
+      const extra = await LiveClient.open(server.url);
+      extra.send({ type: 'auth', key: dave.key });
+      assert.equal((await extra.closed).code, 4429);
+      assert.equal(await closeCode(gone), 1006, 'cut off without a close frame');
+      assert.ok(gone.pings.length >= 1, `${gone.pings.length} pings before the cut`);
+      // Its slot is free again (the server may see the close a moment after the client).
+      let replacement: LiveClient | null = null;
+      for (let tries = 0; replacement === null && tries < 20; tries += 1) {
+        replacement = await LiveClient.ready(server.url, dave.key).catch(() => null);
+        if (replacement === null) await sleep(50);
+      }
+      assert.ok(replacement, 'the slot of a terminated socket is taken again');
+      others.push(replacement);
+    } finally {
+      for (const live of others) live.close();
+      gone?.socket.terminate();
+    }
+  });
+
+  it("a terminated socket's watches leave the change bus", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wandb-live-'));
+    const store = SqliteServerStore.open(join(dir, 'server.sqlite'));
+    const changes = new RunChanges();
+    const app = Fastify();
+    let gone: Awaited<ReturnType<typeof deaf>> | undefined;
+    try {
+      await registerLive(app, { store, changes } as unknown as ServerServices, { ...DEFAULT_LIVE_LIMITS, pingIntervalMs: PING_MS });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { key, entity } = createUserWithKey(store, 'erin');
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      gone = await deaf(url, key, [{ entity, project: 'a' }, { entity, project: 'b' }]);
+      assert.equal(changes.topicCount, 2);
+      assert.equal(await closeCode(gone), 1006);
+      for (let tries = 0; changes.topicCount > 0 && tries < 20; tries += 1) await sleep(50);
+      assert.equal(changes.topicCount, 0);
+    } finally {
+      gone?.socket.terminate();
+      await app.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a socket that answers pings stays connected across many intervals and keeps getting changes', async () => {
+    const live = await LiveClient.ready(server.url, server.adminKey);
+    const pings: number[] = [];
+    live.socket.on('ping', () => pings.push(Date.now()));
+    try {
+      live.send({ type: 'watch', id: 1, entity: 'admin', project: 'alive', run: 'r' });
+      await live.next((m) => m.type === 'watching');
+      await sleep(8 * PING_MS);
+      assert.ok(pings.length >= 4, `${pings.length} pings`);
+      assert.equal(live.socket.readyState, WebSocket.OPEN);
+      await new WireClient(server.url, server.adminKey).fileStream('admin/alive/r', history(0, [line(0)]));
+      await live.next((m) => m.type === 'run' && m.run === 'r', 1000);
+    } finally {
+      live.close();
+    }
   });
 });
 

@@ -5,13 +5,16 @@
  *                                              (or 4429 when the key's user already has the most live sockets)
  *   → {"type":"watch","id":N,"entity","project","run"?}   no run: every run of the project; names of
  *                                              at most MAX_NAME_LENGTH characters
+ *                                           ← {"type":"watching","id":N} once the watch is registered:
+ *                                              every change from then on is pushed (the page refetches)
  *   → {"type":"unwatch","id":N}
  *   ← {"type":"run","entity","project","run","state","historyLineCount","eventsLineCount","logLineCount","updatedAt"}
  *   ← {"type":"error","id"?,"message"}       a refused watch (with its id) or a bad request; the socket stays
  *
  * A frame that is not a JSON object with a string `type` breaks the protocol: an error, then close
  * 4400. Close codes: 4400 protocol error, 4401 key refused or no auth first, 4408 no auth in time,
- * 4429 too many live sockets for the user, 1001 server closing, 1009 frame over the size limit (by ws).
+ * 4429 too many live sockets for the user, 1001 server closing, 1009 frame over the size limit (by ws),
+ * 1006 (no close frame) a peer that did not answer a ping in time (live-session.ts).
  */
 import type { RunRecord, RunState } from '../store/server-store.js';
 
@@ -55,7 +58,7 @@ export interface RunMessage {
 }
 
 /** A message to the page. */
-export type ServerMessage = { type: 'ready' } | { type: 'error'; id?: number; message: string } | RunMessage;
+export type ServerMessage = { type: 'ready' } | { type: 'watching'; id: number } | { type: 'error'; id?: number; message: string } | RunMessage;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const name = (value: unknown): value is string => typeof value === 'string' && value !== '';

@@ -2,8 +2,9 @@
  * `GET /api/v1/live`: the dashboard's WebSocket (protocol in live-protocol.ts). The upgrade itself
  * needs no key (browsers cannot send headers on a WebSocket); the first message must carry it.
  * Frames are limited to LIVE_MAX_PAYLOAD bytes, and each user to limits.maxSocketsPerUser sockets at
- * once (one count per server). Closing the server closes every socket (1001) and cuts off, after
- * CLOSE_GRACE_MS, a peer that does not finish the close handshake.
+ * once (one count per server). Each socket is pinged every limits.pingIntervalMs and cut off when a
+ * pong is missing (live-session.ts). Closing the server closes every socket (1001) and cuts off,
+ * after CLOSE_GRACE_MS, a peer that does not finish the close handshake.
  */
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';

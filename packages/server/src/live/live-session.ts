@@ -2,6 +2,9 @@
  * One live socket: waits for the auth message, then keeps the page's watches and sends a `run`
  * message when a watched run changes, at most one per run per `coalesceMs` (the latest state always
  * goes out). Watches are checked against the key's entities like every read. Keys are never logged.
+ * A ping goes out every `pingIntervalMs`; a peer whose pong has not come back by the next ping is
+ * cut off (a sleeping laptop or a changed network leaves a half-open socket that would otherwise
+ * hold its user's slot forever), and its slot and watches go back as for any close.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -22,13 +25,16 @@ export interface LiveLimits {
   maxWatches: number;
   /** Live sockets one user may have open at once (counted from auth until closed). */
   maxSocketsPerUser: number;
+  /** Milliseconds between pings; a socket whose pong has not come by the next ping is terminated. */
+  pingIntervalMs: number;
 }
 
 /**
  * Default limits: auth within 10 s, a run at most every 100 ms, 200 watches a socket (the dashboard
- * uses about 3 per run shown) and 20 sockets a user (a few tabs each).
+ * uses about 3 per run shown), 20 sockets a user (a few tabs each) and a ping every 30 s (a dead
+ * peer is gone within a minute; browsers answer pings themselves).
  */
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { authTimeoutMs: 10_000, coalesceMs: 100, maxWatches: 200, maxSocketsPerUser: 20 };
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { authTimeoutMs: 10_000, coalesceMs: 100, maxWatches: 200, maxSocketsPerUser: 20, pingIntervalMs: 30_000 };
 
 /** Bytes a socket may have waiting to be sent before its peer counts as gone (it stopped reading). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -49,6 +55,9 @@ export class LiveSession {
   private readonly projects = new Map<string, ProjectWatch>();
   private readonly coalescer: Coalescer<number, RunRecord>;
   private readonly authTimer: ReturnType<typeof setTimeout>;
+  private readonly pingTimer: ReturnType<typeof setInterval>;
+  /** Whether the peer answered the last ping (or none went out yet). */
+  private ponged = true;
   private closing = false;
   /** The user whose slot this socket holds, until it closes. */
   private slotOwner: number | null = null;
@@ -63,8 +72,24 @@ export class LiveSession {
   ) {
     this.coalescer = new Coalescer(limits.coalesceMs, (run) => this.send(runMessage(run)));
     this.authTimer = setTimeout(() => this.close(LIVE_CLOSE.authTimeout, 'no auth message in time'), limits.authTimeoutMs);
+    this.pingTimer = setInterval(() => this.ping(), limits.pingIntervalMs);
+    this.pingTimer.unref();
+    socket.on('pong', () => (this.ponged = true));
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', () => this.dispose());
+  }
+
+  /** Terminates the socket when the last ping went unanswered, else sends another. */
+  private ping(): void {
+    if (!this.ponged) {
+      this.log.debug('live socket: no pong since the last ping, terminating');
+      // Emits 'close' (1006), which disposes of the session.
+      this.socket.terminate();
+      return;
+    }
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.ponged = false;
+    this.socket.ping();
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
@@ -111,6 +136,8 @@ export class LiveSession {
     }
     if (target.run === undefined) project.whole += 1;
     else project.runs.set(target.run, (project.runs.get(target.run) ?? 0) + 1);
+    // Only now: a page refetches on this, and every change from here on is pushed.
+    this.send({ type: 'watching', id });
   }
 
   private unwatch(id: number): void {
@@ -160,6 +187,7 @@ export class LiveSession {
   private dispose(): void {
     this.closing = true;
     clearTimeout(this.authTimer);
+    clearInterval(this.pingTimer);
     // 'close' comes once per socket, and no frame is handled after it: the slot goes back exactly once.
     if (this.slotOwner !== null) this.slots.release(this.slotOwner);
     this.slotOwner = null;

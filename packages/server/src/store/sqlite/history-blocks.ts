@@ -187,7 +187,8 @@ export class HistoryBlocks {
     this.findEdges(runId, keyId, edges, new Set(headers.filter((_, i) => straddling[i]).map((h) => h.block_no)));
     const outside = { before: edges.before, after: edges.after };
     if (rawCount <= query.raw) {
-      this.forEachBlock(runId, keyId, headers, inside, (row) => this.forEachPoint(row, (x, y, line) => partial.push(x, y, line)));
+      // Every point of an inside block is in the window; the filter only keeps it so.
+      this.forEachBlock(runId, keyId, headers, inside, (row) => this.forEachPoint(row, (x, y, line) => x >= min && x <= max && partial.push(x, y, line)));
       return { rawCount, aggregated: false, bucketWidth: null, buckets: [], points: partial.points(), ...outside };
     }
     const window = windowOf(query, { lo, hi });
@@ -271,8 +272,11 @@ export class HistoryBlocks {
   }
 
   /**
-   * Calls `fn` for each block `pick` selects, fetching runs of consecutive ones with one statement;
-   * stops when `fn` returns false, and then returns false.
+   * Calls `fn` for each block `pick` selects, and for no other, fetching runs of consecutive ones
+   * (in `headers`) with one statement; stops when `fn` returns false, and then returns false.
+   * `headers` may skip blocks (those outside a window, where steps went back), so a run's block
+   * numbers can have others between them: the statement keeps to the run's step range, and a row
+   * the run does not list is passed over.
    */
   private forEachBlock(runId: number, keyId: number, headers: readonly BlockHeader[], pick: readonly boolean[], fn: (row: BlockRow & { block_no: number }) => unknown): boolean {
     let from = 0;
@@ -282,8 +286,19 @@ export class HistoryBlocks {
         continue;
       }
       let to = from + 1;
-      while (to < headers.length && pick[to]) to += 1;
-      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, MIN_STEP, MAX_STEP)) if (fn(row) === false) return false;
+      let lo = headers[from]!.min_step;
+      let hi = headers[from]!.max_step;
+      for (; to < headers.length && pick[to]; to += 1) {
+        lo = Math.min(lo, headers[to]!.min_step);
+        hi = Math.max(hi, headers[to]!.max_step);
+      }
+      let next = from;
+      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, lo, hi)) {
+        // Rows come in block order, each picked header's among them.
+        if (next === to || row.block_no !== headers[next]!.block_no) continue;
+        next += 1;
+        if (fn(row) === false) return false;
+      }
       from = to;
     }
     return true;
