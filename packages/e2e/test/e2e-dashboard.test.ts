@@ -233,6 +233,7 @@ describe('dashboard in Chromium', () => {
     assert.equal(await page.locator('[data-run-id]').getAttribute('data-run-id'), 'spiky');
     await page.locator('[data-filter="text"]').fill('');
     await waitFor(async () => (await page.locator('[data-run-id]').count()) === 3, 10_000, 'all three listed');
+    await screenshot(page, 'runs-table');
     await page.locator('[data-filter-state="failed"]').click();
     await waitFor(async () => (await page.locator('[data-run-id]').count()) === 0, 10_000, 'no failed runs listed');
     await page.locator('[data-filter-state="failed"]').click();
