@@ -140,7 +140,7 @@ export function toNumber(value: unknown): number | null {
   return null;
 }
 
-export function authHeaders(key: string | null = storedKey()): Record<string, string> {
+function authHeaders(key: string | null = storedKey()): Record<string, string> {
   const headers: Record<string, string> = { 'x-requested-with': 'wandb-dashboard' };
   if (key) headers.authorization = `Basic ${btoa(`api:${key}`)}`;
   return headers;

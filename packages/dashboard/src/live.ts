@@ -88,7 +88,7 @@ export interface LiveEnv {
 const MAX_RETRY_MS = 10_000;
 
 /** The close code of a refused key: the only close after which the client does not reconnect. */
-export const CLOSE_KEY_REFUSED = 4401;
+const CLOSE_KEY_REFUSED = 4401;
 
 const targetKey = (t: WatchTarget) => JSON.stringify([t.entity, t.project, t.run ?? null]);
 const matches = (t: WatchTarget, c: RunChange) => t.entity === c.entity && t.project === c.project && (t.run === undefined || t.run === c.run);

@@ -11,11 +11,11 @@ import { setZoom } from './zoom-sync.js';
 /** Height of the plot area with its axes, CSS pixels (the legend comes below). */
 export const PLOT_HEIGHT = 220;
 /** Width of the y axis: fixed, so the plot width (and the buckets asked) does not follow its labels. */
-export const Y_AXIS_SIZE = 60;
+const Y_AXIS_SIZE = 60;
 /** Faint raw line behind a smoothed one. */
-export const RAW_ALPHA = 0.25;
+const RAW_ALPHA = 0.25;
 /** Class of the raw lines' legend rows and hover points, hidden by charts.css. */
-export const RAW_CLASS = 'chart-raw';
+const RAW_CLASS = 'chart-raw';
 
 /** What the options depend on; a change of any of these recreates the uPlot instance. */
 export interface PlotShape {

@@ -118,13 +118,15 @@ export function alignLines(lines: readonly Points[]): [number[], (number | undef
 /**
  * The aligned data for uPlot: [x, raw lines..., smoothed lines...] (see seriesLayout). Every point
  * of every line is kept (see alignLines); smoothing runs over each run's own points before.
+ * `smoothedLines` (one per series, as smoothedPoints returns them for this weight) saves smoothing
+ * again lines the caller already has.
  */
-export function buildPlotData(series: readonly PlotSeries[], options: PlotOptions): Column[] {
+export function buildPlotData(series: readonly PlotSeries[], options: PlotOptions, smoothedLines?: readonly (Points | null)[]): Column[] {
   const weight = clampSmoothing(options.smoothing);
   const smoothed = weight > 0;
   if (series.length === 0) return [[]];
   const lines: Points[] = series.map((s) => s.points);
-  if (smoothed) for (const s of series) lines.push(smoothedPoints(s, weight) ?? []);
+  if (smoothed) series.forEach((s, i) => lines.push((smoothedLines ? smoothedLines[i] : smoothedPoints(s, weight)) ?? []));
   const [xs, columns] = alignLines(lines);
   const drawable = (col: (number | undefined)[]): Column => col.map((y) => (y === undefined ? undefined : drawableY(y, options.logScale)));
   // alignLines keeps the order of the lines: raw lines, then smoothed ones, as seriesLayout wants.
@@ -137,7 +139,7 @@ export function hasNumericValues(series: readonly PlotSeries[]): boolean {
 }
 
 /** True when any series has a y a log scale can draw (> 0, finite). */
-export function hasPositiveValues(series: readonly PlotSeries[]): boolean {
+function hasPositiveValues(series: readonly PlotSeries[]): boolean {
   return series.some((s) => s.points.some((p) => Number.isFinite(p[1]) && p[1] > 0));
 }
 
@@ -160,8 +162,8 @@ export function captionText(series: readonly PlotSeries[], logScale = false): st
 }
 
 /** Smallest and largest bucket counts asked of the server (its limit is 100,000). */
-export const MIN_BUCKETS = 16;
-export const MAX_BUCKETS = 100_000;
+const MIN_BUCKETS = 16;
+const MAX_BUCKETS = 100_000;
 
 /**
  * Buckets for a plot area `widthPx` CSS pixels wide, or null while the plot has no width (hidden):

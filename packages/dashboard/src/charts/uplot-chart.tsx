@@ -10,7 +10,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { ChartData, ChartSettings } from './contract.js';
 import { xKindOf, type XKind } from './format.js';
 import { PLOT_HEIGHT, plotOptions, type PlotCallbacks, type PlotShape } from './plot-options.js';
-import { buildPlotData, captionText, rawCountOf, smoothedPoints, type PlotSeries } from './series-data.js';
+import { buildPlotData, captionText, rawCountOf, smoothedPoints, type PlotSeries, type Points } from './series-data.js';
 import { clampSmoothing } from './smoothing.js';
 import { getZoom, setZoom, subscribeZoom, type ZoomWindow } from './zoom-sync.js';
 
@@ -48,13 +48,12 @@ export interface UPlotChartProps {
 type ChartElement = HTMLDivElement & { chartData?: ChartData };
 
 /** The test hook on the root element: attributes and `chartData`, all set at once. */
-function publish(root: ChartElement, props: UPlotChartProps, zoom: ZoomWindow | null): void {
-  const weight = props.settings.smoothing;
+function publish(root: ChartElement, props: UPlotChartProps, zoom: ZoomWindow | null, smoothedLines: readonly (Points | null)[]): void {
   root.chartData = {
     key: props.chartKey,
     x: props.xKey,
     window: zoom ? { min: zoom.min, max: zoom.max } : null,
-    series: props.series.map((s) => ({ label: s.label, run: s.run, rawCount: s.rawCount, aggregated: s.aggregated, points: s.points, smoothed: smoothedPoints(s, weight) })),
+    series: props.series.map((s, i) => ({ label: s.label, run: s.run, rawCount: s.rawCount, aggregated: s.aggregated, points: s.points, smoothed: smoothedLines[i] ?? null })),
   };
   root.dataset.state = props.state;
   root.dataset.aggregated = String(props.series.some((s) => s.aggregated));
@@ -104,7 +103,9 @@ export function UPlotChart(props: UPlotChartProps) {
   const zoom = useZoomWindow(props.syncGroup);
   const { smoothing, logScale } = props.settings;
   const smoothed = clampSmoothing(smoothing) > 0;
-  const data = useMemo(() => buildPlotData(props.series, { smoothing, logScale }) as uPlot.AlignedData, [props.series, smoothing, logScale]);
+  // The EMA runs once per change of series or weight, for both the drawing and the test hook.
+  const smoothedLines = useMemo(() => props.series.map((s) => smoothedPoints(s, smoothing)), [props.series, smoothing]);
+  const data = useMemo(() => buildPlotData(props.series, { smoothing, logScale }, smoothedLines) as uPlot.AlignedData, [props.series, smoothing, logScale, smoothedLines]);
   const lines = props.series.map((s) => ({ label: s.label, color: s.color }));
   const xKind = props.xKind ?? xKindOf(props.xKey);
   const shapeKey = JSON.stringify([props.xKey, xKind, lines, smoothed, logScale, props.syncGroup]);
@@ -142,8 +143,8 @@ export function UPlotChart(props: UPlotChartProps) {
   }, [data, zoom, shapeKey]);
 
   useLayoutEffect(() => {
-    if (rootRef.current) publish(rootRef.current, props, zoom);
-  }, [props.series, props.state, props.chartKey, props.xKey, smoothing, zoom]);
+    if (rootRef.current) publish(rootRef.current, props, zoom, smoothedLines);
+  }, [props.series, props.state, props.chartKey, props.xKey, smoothing, zoom, smoothedLines]);
 
   const overlay = overlayOf(props);
   return (

@@ -26,7 +26,7 @@ export function getZoom(group: string): ZoomWindow | null {
 }
 
 /** True when a window is usable: finite and not empty. */
-export function isValidWindow(window: ZoomWindow): boolean {
+function isValidWindow(window: ZoomWindow): boolean {
   return Number.isFinite(window.min) && Number.isFinite(window.max) && window.min < window.max;
 }
 

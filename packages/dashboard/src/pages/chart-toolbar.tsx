@@ -1,4 +1,5 @@
 /** The toolbar shared by every chart of a page: x axis, smoothing, log scale, key filter. */
+import { clampSmoothing, MAX_SMOOTHING } from '../charts/smoothing.js';
 import { AUTO_X } from './chart-keys.js';
 
 /** What the toolbar sets. */
@@ -43,11 +44,11 @@ export function ChartToolbar({ state, xOptions, onChange }: ChartToolbarProps) {
         <input
           type="range"
           min={0}
-          max={0.999}
+          max={MAX_SMOOTHING}
           step={0.001}
           data-control="smoothing"
           value={state.smoothing}
-          onInput={(e) => set('smoothing', Math.min(0.999, Math.max(0, Number(e.currentTarget.value))))}
+          onInput={(e) => set('smoothing', clampSmoothing(Number(e.currentTarget.value)))}
         />
         <output class="num">{state.smoothing.toFixed(3)}</output>
       </label>

@@ -35,7 +35,7 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
   const idsKey = JSON.stringify(ids);
   const paths = useMemo<RunPath[]>(() => comparePaths(entity, project, JSON.parse(idsKey) as string[]), [entity, project, idsKey]);
   const { details, errors, versions } = useRunDetails(paths);
-  const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
+  const { toolbar, setToolbar, settings, chartProps, panel } = useChartPageState();
 
   // Charts draw the runs that loaded (a run that is gone would only fail); the list keeps its
   // identity until a run loads, is renamed or its history version moves, so live detail refetches
@@ -48,8 +48,9 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
   const loaded = useMemo(() => details.flatMap((d, i) => (d ? [{ run: d, color: colorAt(i) }] : [])), [details]);
   // A key's definition comes from the first run that defines it.
   const metrics = useMemo<MetricInfo[]>(() => loaded.flatMap((l) => l.run.metrics ?? []), [loaded]);
-  const keys = useMemo(() => chartKeys([...new Set(loaded.flatMap((l) => l.run.historyKeys))], metrics), [loaded, metrics]);
-  const xOptions = useMemo(() => xAxisOptions([...new Set(loaded.flatMap((l) => l.run.historyKeys))], loaded.map((l) => l.run.summary)), [loaded]);
+  const historyKeys = useMemo(() => [...new Set(loaded.flatMap((l) => l.run.historyKeys))], [loaded]);
+  const keys = useMemo(() => chartKeys(historyKeys, metrics), [historyKeys, metrics]);
+  const xOptions = useMemo(() => xAxisOptions(historyKeys, loaded.map((l) => l.run.summary)), [historyKeys, loaded]);
 
   const without = (id: string) => routeHref({ page: 'compare', entity, project, runs: ids.filter((r) => r !== id) });
 
@@ -95,22 +96,12 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
         <p class="muted">Loading…</p>
       ) : (
         <>
-          <ChartSections
-            keys={keys}
-            metrics={metrics}
-            xAxis={toolbar.xAxis}
-            query={toolbar.query}
-            hideEmpty={toolbar.hideEmpty}
-            runs={chartRuns}
-            settings={settings}
-            collapsed={collapsed}
-            onToggle={toggle}
-          />
-          <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} collapsed={collapsed.has('system')} onToggle={() => toggle('system')} />
-          <Section title="Config" panel="config" collapsed={collapsed.has('config')} onToggle={() => toggle('config')}>
+          <ChartSections keys={keys} metrics={metrics} runs={chartRuns} {...chartProps} />
+          <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} {...panel('system')} />
+          <Section title="Config" panel="config" {...panel('config')}>
             <CompareTable label="Config" runs={loaded} pick={pickConfig} />
           </Section>
-          <Section title="Summary" panel="summary" collapsed={collapsed.has('summary')} onToggle={() => toggle('summary')}>
+          <Section title="Summary" panel="summary" {...panel('summary')}>
             <CompareTable label="Summary" runs={loaded} pick={pickSummary} />
           </Section>
         </>

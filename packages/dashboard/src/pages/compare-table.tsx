@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { RunDetail } from '../api.js';
 import { compareRows } from './compare-rows.js';
+import { EmptyRow } from '../ui/empty-row.js';
 import { formatValue } from '../ui/format.js';
 
 /** The runs (with their colours) and which of their objects to compare. */
@@ -51,13 +52,7 @@ export function CompareTable({ label, runs, pick }: CompareTableProps) {
                 ))}
               </tr>
             ))}
-            {shown.length === 0 ? (
-              <tr>
-                <td colSpan={runs.length + 1} class="muted">
-                  {rows.length === 0 ? 'Nothing logged.' : 'No key matches.'}
-                </td>
-              </tr>
-            ) : null}
+            {shown.length === 0 ? <EmptyRow colSpan={runs.length + 1} hasRows={rows.length > 0} /> : null}
           </tbody>
         </table>
       </div>

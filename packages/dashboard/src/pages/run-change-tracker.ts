@@ -7,7 +7,7 @@ import type { RunState } from '../api.js';
 import type { RunChange } from '../live.js';
 
 /** States a run does not leave: its last lines are all stored. */
-export const FINAL_STATES: ReadonlySet<RunState> = new Set<RunState>(['finished', 'failed', 'crashed']);
+const FINAL_STATES: ReadonlySet<RunState> = new Set<RunState>(['finished', 'failed', 'crashed']);
 
 /** Which streams of a run to refetch. */
 export interface StreamChanges {

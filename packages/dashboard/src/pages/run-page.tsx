@@ -33,7 +33,7 @@ export function RunPage({ path }: { path: RunPath }) {
   const { details, errors, versions } = useRunDetails(paths);
   const run = details[0] ?? null;
   const error = errors[0] ?? null;
-  const { toolbar, setToolbar, settings, collapsed, toggle } = useChartPageState();
+  const { toolbar, setToolbar, settings, chartProps, panel } = useChartPageState();
 
   const label = run ? (run.displayName ?? run.name) : runId;
   const version = versions[0] ?? 0;
@@ -67,36 +67,26 @@ export function RunPage({ path }: { path: RunPath }) {
         </nav>
       </div>
       <div id="run-charts">
-        <ChartSections
-          keys={keys}
-          metrics={metrics}
-          xAxis={toolbar.xAxis}
-          query={toolbar.query}
-          hideEmpty={toolbar.hideEmpty}
-          runs={chartRuns}
-          settings={settings}
-          collapsed={collapsed}
-          onToggle={toggle}
-        />
+        <ChartSections keys={keys} metrics={metrics} runs={chartRuns} {...chartProps} />
       </div>
       <div id="run-system">
-        <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} collapsed={collapsed.has('system')} onToggle={() => toggle('system')} />
+        <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} {...panel('system')} />
       </div>
       <div class="two-col" id="run-config">
-        <Section title="Config" panel="config" collapsed={collapsed.has('config')} onToggle={() => toggle('config')}>
+        <Section title="Config" panel="config" {...panel('config')}>
           <KvTable label="Config" values={run.config} />
         </Section>
-        <Section title="Summary" panel="summary" collapsed={collapsed.has('summary')} onToggle={() => toggle('summary')}>
+        <Section title="Summary" panel="summary" {...panel('summary')}>
           <KvTable label="Summary" values={run.summary} />
         </Section>
       </div>
       <div id="run-console">
-        <Section title="Console" panel="console" collapsed={collapsed.has('console')} onToggle={() => toggle('console')}>
+        <Section title="Console" panel="console" {...panel('console')}>
           <ConsolePanel path={paths[0]!} />
         </Section>
       </div>
       <div id="run-files">
-        <Section title="Files" panel="files" note={String(run.files.length)} collapsed={collapsed.has('files')} onToggle={() => toggle('files')}>
+        <Section title="Files" panel="files" note={String(run.files.length)} {...panel('files')}>
           <FilesPanel path={paths[0]!} files={run.files} />
         </Section>
       </div>

@@ -8,6 +8,7 @@ import { fetchRun, fetchRuns, type RunListItem } from '../api.js';
 import { watchLive } from '../live.js';
 import { routeHref } from '../router.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
+import { toggled } from '../ui/sets.js';
 import { throttle } from '../ui/throttle.js';
 import { useRowWindow } from '../ui/virtual.js';
 import { ColumnPicker } from './column-picker.js';
@@ -114,22 +115,16 @@ export function RunsPage({ entity, project }: { entity: string; project: string 
   };
   const toggleSort = (column: string) =>
     setSort((s) => (s.column === column ? { column, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { column, dir: column === 'name' || column === 'state' || column === 'tags' || column === 'group' || column === 'jobType' ? 'asc' : 'desc' }));
-  const toggleRow = (id: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const toggleRow = (id: string) => setSelected((s) => toggled(s, id));
 
   // Selection of runs that no longer exist is dropped; selection hidden by a filter is kept.
   const known = useMemo(() => new Set(rows.map((r) => r.run.name)), [rows]);
+  const inView = useMemo(() => sorted.filter((r) => selected.has(r.run.name)).map((r) => r.run.name), [sorted, selected]);
   const selectedIds = useMemo(() => {
-    const inView = sorted.filter((r) => selected.has(r.run.name)).map((r) => r.run.name);
     const seen = new Set(inView);
     return [...inView, ...[...selected].filter((id) => known.has(id) && !seen.has(id))];
-  }, [sorted, selected, known]);
-  const visibleSelected = sorted.filter((r) => selected.has(r.run.name)).length;
+  }, [inView, selected, known]);
+  const visibleSelected = inView.length;
   const allVisible = sorted.length > 0 && visibleSelected === sorted.length;
   const toggleAllVisible = () =>
     setSelected((s) => {

@@ -169,7 +169,7 @@ function typedNumber(value: string): number | null {
  * text, "NaN", "Infinity") fails `=`, `<`, `<=`, `>`, `>=` and passes `!=`. A typed value that is
  * not a finite number compares as text.
  */
-export function matchesCondition(row: RunRow, c: Condition): boolean {
+function matchesCondition(row: RunRow, c: Condition): boolean {
   const value = row.values.get(c.key);
   if (value === undefined || value === null) return false;
   if (c.op === '~') return text(value).toLowerCase().includes(c.value.toLowerCase());

@@ -36,7 +36,7 @@ const tickListeners = new Set<(now: number) => void>();
 let tickTimer: ReturnType<typeof setInterval> | null = null;
 
 /** The current time, re-rendering every 15 s (one shared timer for every relative time shown). */
-export function useNow(): number {
+function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     tickListeners.add(setNow);

@@ -1,5 +1,6 @@
 /** A searchable two-column table of flattened key/value pairs (config, summary). */
 import { useMemo, useState } from 'preact/hooks';
+import { EmptyRow } from './empty-row.js';
 import { flatten } from './flatten.js';
 import { formatValue } from './format.js';
 
@@ -40,13 +41,7 @@ export function KvTable({ label, values, skipInternal = true }: KvTableProps) {
                 </td>
               </tr>
             ))}
-            {shown.length === 0 ? (
-              <tr>
-                <td colSpan={2} class="muted">
-                  {rows.length === 0 ? 'Nothing logged.' : 'No key matches.'}
-                </td>
-              </tr>
-            ) : null}
+            {shown.length === 0 ? <EmptyRow colSpan={2} hasRows={rows.length > 0} /> : null}
           </tbody>
         </table>
       </div>
