@@ -10,9 +10,9 @@
  * - reads: a run of READ_STEPS steps (3 keys a line) written through the store directly (no HTTP,
  *   chunks of READ_CHUNK lines; its rows/s is printed too), then one key read over its whole range,
  *   as the store's columns (HistoryBlocks.series) and as row objects (historyByKeys), and as M4
- *   with M4_BUCKETS buckets: equal-split over steps (historyM4), aligned over `_step` and aligned
- *   against x = `_runtime` (historySeries: the key paired with `_runtime` line by line from both
- *   keys' blocks); the first (cold) read and the median of READ_REPEAT warm ones.
+ *   with M4_BUCKETS buckets: aligned over `_step` and aligned against x = `_runtime`
+ *   (historySeries: the key paired with `_runtime` line by line from both keys' blocks); the first
+ *   (cold) read and the median of READ_REPEAT warm ones.
  * - smoothed reads: the aligned M4 against `_step` and `_runtime` with smoothing SMOOTHING
  *   (historySeries: the EMA over every point up to the window's end, then M4 of it as well), over
  *   the whole range and over a zoomed window of the middle 10% of the steps, each printed beside
@@ -24,7 +24,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { m4Points } from '../src/store/history-m4.js';
 import type { SeriesQuery } from '../src/store/history-series.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP } from '../src/store/sqlite/history-blocks.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
@@ -104,8 +103,6 @@ interface ReadFigures {
   ingest: number;
   columns: { first: number; median: number };
   full: { first: number; median: number };
-  m4: { first: number; median: number };
-  m4Points: number;
   stepSeries: { first: number; median: number };
   runtimeSeries: { first: number; median: number };
   runtimePoints: number;
@@ -152,12 +149,6 @@ function reads(): ReadFigures {
     const blocks = new HistoryBlocks(store.db);
     const columns = timed(READ_REPEAT, () => blocks.series(run.id, keyId, MIN_STEP, MAX_STEP, READ_STEPS).length, READ_STEPS);
     const full = timed(READ_REPEAT, () => store.historyByKeys(run.id, ['loss'], { limit: READ_STEPS }).length, READ_STEPS);
-    let points = 0;
-    const m4 = timed(READ_REPEAT, () => {
-      const result = store.historyM4(run.id, 'loss', { buckets: M4_BUCKETS });
-      points = m4Points(result).length;
-      return result.rawCount;
-    }, READ_STEPS);
     const stepSeries = timed(READ_REPEAT, () => store.historySeries(run.id, 'loss', { x: '_step', buckets: M4_BUCKETS, raw: 1000 }).rawCount, READ_STEPS);
     let runtimePoints = 0;
     const runtimeSeries = timed(READ_REPEAT, () => {
@@ -172,7 +163,7 @@ function reads(): ReadFigures {
       smoothedReads(store, run.id, 'against _runtime, whole range', { x: '_runtime', buckets: M4_BUCKETS, raw: 1000 }),
       smoothedReads(store, run.id, 'against _runtime, middle 10%', { x: '_runtime', min: zoom.min * 0.01, max: zoom.max * 0.01, buckets: M4_BUCKETS, raw: 1000 }),
     ];
-    return { ingest, columns, full, m4, m4Points: points, stepSeries, runtimeSeries, runtimePoints, smoothed };
+    return { ingest, columns, full, stepSeries, runtimeSeries, runtimePoints, smoothed };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -192,7 +183,6 @@ const ms = (t: { first: number; median: number }) => `${t.first.toFixed(1)} ms f
 console.log(`reads: one key of a ${fmt(READ_STEPS)}-step run (3 keys a line, written through the store at ${fmt(read.ingest)} rows/s)`);
 console.log(`  full range as columns (HistoryBlocks.series):     ${ms(read.columns)}`);
 console.log(`  full range as rows (historyByKeys, ${fmt(READ_STEPS)} rows): ${ms(read.full)}`);
-console.log(`  M4, ${M4_BUCKETS} buckets (${fmt(read.m4Points)} points):            ${ms(read.m4)}`);
 console.log(`  M4 aligned against _step, ${M4_BUCKETS} buckets:      ${ms(read.stepSeries)}`);
 console.log(`  M4 aligned against _runtime, ${M4_BUCKETS} buckets (${fmt(read.runtimePoints)} points): ${ms(read.runtimeSeries)}`);
 console.log(`smoothed reads (EMA ${SMOOTHING} over every point up to the window's end), aligned M4, ${M4_BUCKETS} buckets:`);

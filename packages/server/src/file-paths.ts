@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 /** Longest run file path accepted. */
-export const MAX_FILE_PATH_LENGTH = 1024;
+const MAX_FILE_PATH_LENGTH = 1024;
 
 /** Why `path` is not an acceptable run file path, or null when it is. */
 export function invalidFilePath(path: string): string | null {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { toWandbJson } from '@wandb-daemon/protocol';
 import { applyEdits, BLOCK_LINES, BlockEdits, decodeBlock, encodeBlock } from '../src/store/history-block.js';
-import { AlignedM4Accumulator, alignedWidth, M4Accumulator, m4Points, type M4Bucket, type M4Point, type M4Result } from '../src/store/history-m4.js';
+import { AlignedM4Accumulator, alignedWidth, bucketPoints, M4Accumulator, type M4Bucket, type M4Point, type M4Result } from '../src/store/history-m4.js';
 import type { SeriesQuery, SeriesResult } from '../src/store/history-series.js';
 import { parseJsonObject } from '@wandb-daemon/protocol';
 import { flattenRow, stepOf } from '../src/store/history-values.js';
@@ -48,30 +48,6 @@ function rawValues(lines: Map<number, string>, key: string): RawValue[] {
     if (leaf) out.push({ step: stepOf(row, lineNo), line: lineNo, value: leaf.num ?? JSON.parse(leaf.json!) });
   }
   return out.sort((a, b) => a.step - b.step || a.line - b.line);
-}
-
-/** M4 by brute force: sort, cut into buckets, pick first/last and the earliest min/max. */
-function bruteM4(values: RawValue[], buckets: number, minStep?: number, maxStep?: number): M4Result {
-  if (values.length === 0) return { rawCount: 0, range: null, buckets: [] };
-  const lo = minStep ?? Math.min(...values.map((v) => v.step));
-  const hi = maxStep ?? Math.max(...values.map((v) => v.step));
-  const points = values.filter((v) => typeof v.value === 'number' && v.step >= lo && v.step <= hi);
-  if (points.length === 0) return { rawCount: 0, range: null, buckets: [] };
-  const byBucket = new Map<number, M4Point[]>();
-  for (const v of points) {
-    const b = Math.floor(((v.step - lo) * buckets) / (hi - lo + 1));
-    if (!byBucket.has(b)) byBucket.set(b, []);
-    byBucket.get(b)!.push({ x: v.step, y: v.value as number, line: v.line });
-  }
-  const out: M4Bucket[] = [...byBucket.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([index, ps]) => {
-      const valid = ps.filter((p) => !Number.isNaN(p.y));
-      const min = valid.reduce<M4Point | null>((m, p) => (m === null || p.y < m.y ? p : m), null);
-      const max = valid.reduce<M4Point | null>((m, p) => (m === null || p.y > m.y ? p : m), null);
-      return { index, count: ps.length, first: ps[0]!, last: ps[ps.length - 1]!, min, max };
-    });
-  return { rawCount: points.length, range: { lo, hi }, buckets: out };
 }
 
 /** One point of a series: x, y and line, from the raw lines. */
@@ -357,6 +333,7 @@ describe('per-key reads and M4 against brute force', () => {
     assert.ok(blocks.some((b) => b.sparse === 1));
     const loss = rawValues(lines, 'loss');
     assert.ok(loss.slice(0, 100).some((v) => v.line >= BLOCK_LINES), 'a later block holds some of the first 100 steps');
+    assert.ok(loss.some((v) => Number.isNaN(v.value)), 'the history has NaN values');
   });
 
   it('the raw lines are stored as sent', () => {
@@ -383,23 +360,6 @@ describe('per-key reads and M4 against brute force', () => {
         assert.deepStrictEqual(actual, expected, `${key} [${minStep}, ${maxStep}] limit ${limit}`);
       }
     }
-  });
-
-  it('historyM4 returns the points brute force M4 finds (NaN counted, not min/max), for any bucket count and window', () => {
-    for (const key of keys) {
-      const all = rawValues(lines, key);
-      for (const buckets of [1, 2, 7, 100, 1000, 20_000]) {
-        for (const [minStep, maxStep] of [[undefined, undefined], [1500, 4500], [0, 0], [4000, 3000], [undefined, 2000], [3000, undefined], [20_000, undefined], [50_000, undefined], [1, 23_999]] as const) {
-          const expected = bruteM4(all, buckets, minStep, maxStep);
-          const actual = store.historyM4(run.id, key, { buckets, minStep, maxStep });
-          assert.deepStrictEqual(actual, expected, `${key} buckets ${buckets} [${minStep}, ${maxStep}]`);
-          assert.deepStrictEqual(m4Points(actual), m4Points(expected));
-        }
-      }
-    }
-    assert.ok(rawValues(lines, 'loss').some((v) => Number.isNaN(v.value)), 'the history has NaN values');
-    assert.deepEqual(store.historyM4(run.id, 'nope', { buckets: 10 }), { rawCount: 0, range: null, buckets: [] });
-    assert.throws(() => store.historyM4(run.id, 'loss', { buckets: 0 }), RangeError);
   });
 
   it('historySeries against _step, _runtime and acc.train equals brute force: raw or aligned M4, windows, edges', () => {
@@ -531,11 +491,9 @@ describe('per-key reads and M4 against brute force', () => {
     }
   });
 
-  it('m4Points lists each bucket once per distinct point, in (x, line) order', () => {
-    const result = bruteM4(
-      [0, 1, 2, 3].map((i) => ({ step: i, line: i, value: [5, Number.NaN, 1, 5][i] })),
-      1,
-    );
-    assert.deepStrictEqual(m4Points(result), [[0, 5], [2, 1], [3, 5]]);
+  it('bucketPoints lists each bucket once per distinct point, in (x, line) order', () => {
+    const acc = new M4Accumulator(0, 3, 1);
+    for (const i of [0, 1, 2, 3]) acc.add(i, [5, Number.NaN, 1, 5][i]!, i);
+    assert.deepStrictEqual(bucketPoints(acc.result().buckets).map((p) => [p.x, p.y]), [[0, 5], [2, 1], [3, 5]]);
   });
 });

@@ -88,7 +88,7 @@ function createKey(name: string, flags: { dataDir?: string }): void {
 }
 
 /** Builds the commander program. */
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('wandb-server')
     .description('A self-hosted server speaking the W&B wire protocol (GraphQL, file_stream, uploads) with a JSON read API.')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version')

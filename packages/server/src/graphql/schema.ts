@@ -7,7 +7,7 @@
 import { buildSchema, type GraphQLSchema } from 'graphql';
 
 /** W&B's schema subset, as SDL. `JSONString` is a String holding JSON; `JSON` is any JSON value. */
-export const SCHEMA_SDL = /* GraphQL */ `
+const SCHEMA_SDL = /* GraphQL */ `
 scalar JSONString
 scalar JSON
 scalar DateTime

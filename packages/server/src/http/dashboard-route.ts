@@ -17,10 +17,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const DASHBOARD_CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Seconds a browser may reuse an asset (their names carry no hash: keep it short). */
-export const ASSET_MAX_AGE_SECONDS = 60;
+const ASSET_MAX_AGE_SECONDS = 60;
 
 /** Path prefix of the dashboard's assets. */
-export const ASSETS_PREFIX = '/assets/';
+const ASSETS_PREFIX = '/assets/';
 
 const PAGE_PATHS = new Set(['/', '/index.html']);
 

@@ -10,7 +10,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { FileStreamUpdate, LineChunk } from '../store/server-store.js';
 
 /** File names of the streamed files. */
-export const STREAM_FILES = {
+const STREAM_FILES = {
   history: 'wandb-history.jsonl',
   events: 'wandb-events.jsonl',
   summary: 'wandb-summary.json',
@@ -21,7 +21,7 @@ export const STREAM_FILES = {
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /** Lines are numbered by GraphQL `Int`s (historyLineCount...): 32-bit signed. */
-export const MAX_LINE_COUNT = 2 ** 31 - 1;
+const MAX_LINE_COUNT = 2 ** 31 - 1;
 
 /** A body that cannot be a file_stream request; `status` is the HTTP status to answer. */
 export class FileStreamBodyError extends Error {

@@ -21,7 +21,7 @@ interface GraphqlBody {
 }
 
 /** The base URL clients reach this server at: configured, else from the request. */
-export function baseUrlOf(request: FastifyRequest, publicUrl: string | null): string {
+function baseUrlOf(request: FastifyRequest, publicUrl: string | null): string {
   return publicUrl ?? `${request.protocol}://${request.host}`;
 }
 

@@ -12,19 +12,19 @@ import type { SeriesResult } from '../store/history-series.js';
 import type { ChartPoint, ServerStore } from '../store/server-store.js';
 
 /** Rows per history reply, at most. */
-export const MAX_HISTORY_PAGE = 10_000;
+const MAX_HISTORY_PAGE = 10_000;
 
 /** Distinct keys per history request, at most: each is a series merged into every row. */
 export const MAX_HISTORY_KEYS = 100;
 
 /** Buckets per M4 reply, at most (a wide screen has a few thousand pixel columns). */
-export const MAX_M4_BUCKETS = 100_000;
+const MAX_M4_BUCKETS = 100_000;
 
 /** Raw points sent when the window holds at most this many, unless the query says otherwise. */
-export const DEFAULT_RAW_LIMIT = 1000;
+const DEFAULT_RAW_LIMIT = 1000;
 
 /** Largest raw limit a query may ask for. */
-export const MAX_RAW_LIMIT = 100_000;
+const MAX_RAW_LIMIT = 100_000;
 
 /**
  * A series reply: the key, the x axis, the raw point count of the window, whether the points are M4
@@ -32,7 +32,7 @@ export const MAX_RAW_LIMIT = 100_000;
  * nearest point before `min` and after `max` (when a bound is given and such a point exists) are the
  * first and last entry of `points`; they are not counted in rawCount.
  */
-export interface HistorySeriesReply {
+interface HistorySeriesReply {
   key: string;
   x: string;
   rawCount: number;
@@ -57,12 +57,13 @@ const numberOrUndefined = (value: string | string[] | undefined): number | undef
   return Number.isFinite(n) ? n : Number.NaN;
 };
 
-const intOrUndefined = (value: string | string[] | undefined): number | undefined => {
+/** An integer query parameter: undefined when absent or empty, NaN when malformed (or repeated). */
+export function intOrUndefined(value: string | string[] | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') return Number.NaN;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : Number.NaN;
-};
+}
 
 /** `{rows, next}` for the query string, or `{error}` for malformed parameters. */
 export function readHistory(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): { rows: Record<string, unknown>[]; next: number | null } | { error: string } {

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { UPLOAD_PREFIX } from './auth.js';
 
 /** Paths pino censors wherever they appear in a log line. */
-export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'apiKey', 'key', 'token', '*.apiKey', '*.token'];
+const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'apiKey', 'key', 'token', '*.apiKey', '*.token'];
 
 /** The URL as logged: an upload token replaced by "[redacted]". */
 export function loggableUrl(url: string): string {

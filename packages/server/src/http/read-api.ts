@@ -25,8 +25,8 @@ import { metricInfos } from '../store/metric-info.js';
 import { memberEntity } from '../graphql/context.js';
 import type { RunRecord } from '../store/server-store.js';
 import { sendError } from './errors.js';
-import { readHistory, readHistorySeries } from './history-query.js';
-import { runDetailJson, runListJson } from './run-json.js';
+import { intOrUndefined, readHistory, readHistorySeries } from './history-query.js';
+import { parseRunConfig, runDetailJson, runListJson } from './run-json.js';
 import type { ServerServices } from './types.js';
 
 interface RunParams {
@@ -38,12 +38,15 @@ interface RunParams {
 /** Largest page of events or output lines. */
 const MAX_LINES_PAGE = 10_000;
 
-/** A non-negative integer query parameter, `fallback` when absent, NaN when malformed. */
-export function intParam(value: string | string[] | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  if (typeof value !== 'string') return Number.NaN;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : Number.NaN;
+type Query = Record<string, string | string[] | undefined>;
+
+/** The `from` and `limit` of an events or output page (limit capped at MAX_LINES_PAGE); null after a 400 reply. */
+function linesPage(query: Query, reply: FastifyReply): { from: number; limit: number } | null {
+  const from = intOrUndefined(query.from) ?? 0;
+  const limit = Math.min(intOrUndefined(query.limit) ?? MAX_LINES_PAGE, MAX_LINES_PAGE);
+  if (from >= 0 && limit >= 0) return { from, limit };
+  sendError(reply, 400, 'from and limit must be non-negative integers');
+  return null;
 }
 
 /** Registers the read API (its own scope: strict-JSON replies). */
@@ -86,44 +89,43 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
     scope.get<{ Params: RunParams }>('/api/v1/runs/:entity/:project/:run', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
+      const config = parseRunConfig(run);
       return {
-        ...runDetailJson(run),
+        ...runDetailJson(run, config),
         files: store.files(run.id).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, uploaded: f.uploaded, updatedAt: new Date(f.updatedAt * 1000).toISOString() })),
         historyKeys: store.historyKeys(run.id),
-        metrics: metricInfos(run.config),
+        metrics: metricInfos(config),
       };
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistory(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistorySeries(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
-      const from = intParam(request.query.from, 0);
-      const limit = Math.min(intParam(request.query.limit, MAX_LINES_PAGE), MAX_LINES_PAGE);
-      if (!(from >= 0 && limit >= 0)) return sendError(reply, 400, 'from and limit must be non-negative integers');
-      return { events: store.eventsLines(run.id, from, limit).map((e) => ({ lineNo: e.lineNo, ...(parseJsonObject(e.line) ?? { line: e.line }) })) };
+      const page = linesPage(request.query, reply);
+      if (!page) return reply;
+      return { events: store.eventsLines(run.id, page.from, page.limit).map((e) => ({ lineNo: e.lineNo, ...(parseJsonObject(e.line) ?? { line: e.line }) })) };
     });
 
-    scope.get<{ Params: RunParams; Querystring: Record<string, string | string[] | undefined> }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
-      const from = intParam(request.query.from, 0);
-      const limit = Math.min(intParam(request.query.limit, MAX_LINES_PAGE), MAX_LINES_PAGE);
-      if (!(from >= 0 && limit >= 0)) return sendError(reply, 400, 'from and limit must be non-negative integers');
-      return { lines: store.outputLines(run.id, from, limit) };
+      const page = linesPage(request.query, reply);
+      if (!page) return reply;
+      return { lines: store.outputLines(run.id, page.from, page.limit) };
     });
 
     scope.get<{ Params: RunParams & { '*': string } }>('/api/v1/runs/:entity/:project/:run/files/*', async (request, reply) => {

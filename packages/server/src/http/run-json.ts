@@ -11,8 +11,18 @@ function runtimeOf(run: RunRecord, summary: Record<string, unknown>): number {
   return typeof logged === 'number' && Number.isFinite(logged) ? logged : Math.max(0, run.heartbeatAt - run.createdAt);
 }
 
+/** A run's stored (wrapped) config, parsed; {} when it is not a JSON object. */
+export function parseRunConfig(run: RunRecord): Record<string, unknown> {
+  return parseJsonObject(run.config) ?? {};
+}
+
 /** A run as listed: metadata, state, times, config (plain values) and summary. */
 export function runListJson(run: RunRecord) {
+  return listJson(run, parseRunConfig(run));
+}
+
+/** runListJson of `run` whose config parsed to `config`. */
+function listJson(run: RunRecord, config: Record<string, unknown>) {
   const summary = (parseJsonObject(run.summary) ?? {});
   return {
     id: run.storageId,
@@ -27,15 +37,18 @@ export function runListJson(run: RunRecord) {
     tags: run.tags,
     group: run.group,
     jobType: run.jobType,
-    config: unwrapConfig((parseJsonObject(run.config) ?? {})),
+    config: unwrapConfig(config),
     summary,
   };
 }
 
-/** One run in full: everything listed, plus exit code, raw config, line counts and stop flag. */
-export function runDetailJson(run: RunRecord) {
+/**
+ * One run in full: everything listed, plus exit code, raw config, line counts and stop flag.
+ * `config` is parseRunConfig(run), parsed once by the caller.
+ */
+export function runDetailJson(run: RunRecord, config: Record<string, unknown>) {
   return {
-    ...runListJson(run),
+    ...listJson(run, config),
     description: run.description,
     notes: run.notes,
     host: run.host,
@@ -46,7 +59,7 @@ export function runDetailJson(run: RunRecord) {
     exitcode: run.exitcode,
     stopRequested: run.stopRequested,
     updatedAt: iso(run.updatedAt),
-    configWrapped: (parseJsonObject(run.config) ?? {}),
+    configWrapped: config,
     historyLineCount: run.historyLineCount,
     eventsLineCount: run.eventsLineCount,
     logLineCount: run.logLineCount,

@@ -17,7 +17,7 @@ import { UserSlots } from './user-slots.js';
 export const LIVE_PATH = '/api/v1/live';
 
 /** Largest frame a page may send. */
-export const LIVE_MAX_PAYLOAD = 64 * 1024;
+const LIVE_MAX_PAYLOAD = 64 * 1024;
 
 /** Milliseconds a closing server waits for peers to answer its close frame. */
 const CLOSE_GRACE_MS = 1000;

@@ -15,7 +15,7 @@ import { endianness } from 'node:os';
 import { summarize } from './history-m4.js';
 
 /** log2 of the lines per block. */
-export const BLOCK_SHIFT = 10;
+const BLOCK_SHIFT = 10;
 /** History lines per block: a block holds one key's values for this many consecutive lines. */
 export const BLOCK_LINES = 1 << BLOCK_SHIFT;
 
@@ -101,7 +101,7 @@ export interface BlockScratch {
 export const newScratch = (): BlockScratch => ({ lines: new Float64Array(BLOCK_LINES), steps: new Float64Array(BLOCK_LINES), nums: new Float64Array(BLOCK_LINES) });
 
 /** Decodes the line numbers and steps of a block (no values), into `scratch` when given. */
-export function decodeSteps(row: Pick<BlockRow, 'n' | 'first_line' | 'min_step' | 'lines' | 'steps'>, blockNo: number, scratch?: BlockScratch): { lines: Float64Array; steps: Float64Array } {
+function decodeSteps(row: Pick<BlockRow, 'n' | 'first_line' | 'min_step' | 'lines' | 'steps'>, blockNo: number, scratch?: BlockScratch): { lines: Float64Array; steps: Float64Array } {
   const n = row.n;
   const lines = scratch ? scratch.lines.subarray(0, n) : new Float64Array(n);
   if (row.lines === null) {

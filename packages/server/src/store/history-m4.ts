@@ -7,20 +7,16 @@
  *   non-numeric values are no points of a line chart and are neither kept nor counted.
  * - Points are ordered by (x, line number); first and last follow that order and may be NaN (a run
  *   that diverged shows it). min and max ignore NaN; among equal values the earliest point wins.
- * - Bucket of x, two ways:
- *   - equal split (M4Accumulator): floor((x - lo) * buckets / (hi - lo + 1)) over the inclusive
- *     integer range [lo, hi]: the query's minStep and maxStep, else the smallest and largest step of
- *     the key's values.
- *   - aligned (AlignedM4Accumulator): floor(x / width), buckets [k·width, (k+1)·width) with origin 0,
- *     width a power of two (see alignedWidth). The same points and window always give the same
- *     buckets, and a growing run only adds or extends buckets at its end until the width steps up.
+ * - Bucket of x (AlignedM4Accumulator): floor(x / width), buckets [k·width, (k+1)·width) with
+ *   origin 0, width a power of two (see alignedWidth). The same points and window always give the
+ *   same buckets, and a growing run only adds or extends buckets at its end until the width steps up.
  *
  * The state of one bucket (a "summary", also stored per block so that a block inside one bucket is
  * merged without decoding) is SUMMARY_WIDTH numbers; see the offsets below.
  */
 
 /** Numbers per bucket summary: count, then (x, y, line) of first, last, min and max. */
-export const SUMMARY_WIDTH = 13;
+const SUMMARY_WIDTH = 13;
 const COUNT = 0;
 const FIRST = 1;
 const LAST = 4;
@@ -51,26 +47,20 @@ export interface M4Bucket {
   max: M4Point | null;
 }
 
-/** What to downsample: the x axis (only `_step` so far), an optional step window, the bucket count. */
-export interface M4Query {
-  xKey?: '_step';
-  minStep?: number;
-  maxStep?: number;
-  buckets: number;
-}
-
 /** M4 of one key: the raw point count in the window and the non-empty buckets in x order. */
 export interface M4Result {
   rawCount: number;
-  /** The x range the buckets cut, or null when the window holds no point. */
-  range: { lo: number; hi: number } | null;
   buckets: M4Bucket[];
 }
 
 /** True when point (x1, line1) comes before (x2, line2). */
 const before = (x1: number, l1: number, x2: number, l2: number) => x1 < x2 || (x1 === x2 && l1 < l2);
 
-/** Accumulates points (or whole summaries) into `buckets` M4 buckets over [lo, hi] (equal split). */
+/**
+ * Accumulates points (or whole summaries) into `buckets` M4 buckets over [lo, hi]. The base
+ * bucketOf cuts [lo, hi] into equal parts; it serves summarize() (one bucket), and
+ * AlignedM4Accumulator replaces it with aligned buckets.
+ */
 export class M4Accumulator {
   /** SUMMARY_WIDTH numbers per bucket; a count of 0 marks an empty bucket. */
   readonly state: Float64Array;
@@ -182,7 +172,7 @@ export class M4Accumulator {
       const point = (slot: number): M4Point | null => (s[o + slot + 2]! < 0 ? null : { x: s[o + slot]!, y: s[o + slot + 1]!, line: s[o + slot + 2]! });
       out.push({ index: b + this.indexBase, count, first: point(FIRST)!, last: point(LAST)!, min: point(MIN), max: point(MAX) });
     }
-    return { rawCount, range: rawCount > 0 ? { lo: this.lo, hi: this.hi } : null, buckets: out };
+    return { rawCount, buckets: out };
   }
 }
 
@@ -281,7 +271,7 @@ export class AdaptiveAlignedM4 {
 const MAX_WIDTH = 2 ** 1023;
 
 /** The smallest power of two >= v (v > 0), capped at MAX_WIDTH; the smallest double for v <= 0. */
-export function powerOfTwoAtLeast(v: number): number {
+function powerOfTwoAtLeast(v: number): number {
   if (!(v > 0)) return Number.MIN_VALUE;
   if (v >= MAX_WIDTH) return MAX_WIDTH;
   let p = 2 ** Math.ceil(Math.log2(v));
@@ -340,9 +330,4 @@ export function bucketPoints(buckets: readonly M4Bucket[]): M4Point[] {
     out.push(...[...points.values()].sort((a, b) => a.x - b.x || a.line - b.line));
   }
   return out;
-}
-
-/** The distinct points of the buckets as chart points, in (x, line) order. */
-export function m4Points(result: M4Result): ChartPoint[] {
-  return bucketPoints(result.buckets).map((p) => [p.x, p.y]);
 }

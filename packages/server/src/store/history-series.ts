@@ -100,6 +100,12 @@ export class PointBuffer {
     this.length = n + (to - from);
   }
 
+  /** Drops every point, keeping the capacity. */
+  clear(): void {
+    this.length = 0;
+    this.inOrder = true;
+  }
+
   /** Puts the points in (x, line) order (a no-op when they came in order). */
   sort(): void {
     if (this.inOrder) return;
@@ -211,8 +217,7 @@ export class SeriesBuilder {
   private flush(): void {
     const { xs, ys, lines, length, inOrder } = this.chunk;
     this.take(xs, ys, lines, length, inOrder);
-    this.chunk.length = 0;
-    this.chunk.inOrder = true;
+    this.chunk.clear();
   }
 
   /** Takes points [0, n) of columns; `sorted` when they are in (x, line) order. */

@@ -8,7 +8,7 @@
  */
 import { BLOCK_LINES } from './history-block.js';
 import { AlignedM4Accumulator, bucketPoints, type M4Point } from './history-m4.js';
-import { PointBuffer, type SeriesQuery, type SeriesResult, type SmoothedSeries } from './history-series.js';
+import { EMPTY_SERIES, PointBuffer, type SeriesQuery, type SeriesResult, type SmoothedSeries } from './history-series.js';
 
 /**
  * TensorBoard's debiased EMA, one point at a time: state last = 0, n = 0; a non-finite y is its own
@@ -65,8 +65,11 @@ export function smoothEma(ys: ArrayLike<number>, weight: number, length = ys.len
 /** The no-points smoothed series. */
 export const EMPTY_SMOOTHED: SmoothedSeries = { points: [], before: null, after: null };
 
+/** The smoothed read's reply for a key or x axis the run does not have (or an empty window). */
+export const EMPTY_SMOOTHED_SERIES: SeriesResult = { ...EMPTY_SERIES, smoothed: EMPTY_SMOOTHED };
+
 /** Where a smoothed stream's window points go: runs of them in (x, line) order. */
-export interface SmoothedWindow {
+interface SmoothedWindow {
   addSorted(xs: Float64Array, ys: Float64Array, lines: Float64Array, from: number, to: number): void;
 }
 

@@ -21,7 +21,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Encodes one leaf for storage. */
-export function encodeLeaf(key: string, value: unknown): FlatValue {
+function encodeLeaf(key: string, value: unknown): FlatValue {
   if (typeof value === 'number') return { key, num: value, json: null };
   return { key, num: null, json: toWandbJson(value) };
 }
@@ -63,7 +63,7 @@ export function stepOf(row: Record<string, unknown> | null, lineNo: number): num
  * Sets own property `key` of `target` as plain data. Keys come from users' lines, and JSON.parse
  * keeps "__proto__" as an ordinary key: `target[key] = value` would set target's prototype instead.
  */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   else target[key] = value;
 }

@@ -7,7 +7,7 @@
  * same shape (daemon/src/sync/wire-format.ts encodeMetricDefinitions). An entry that does not have
  * this shape is skipped, whatever is wrong with it; it never fails the read.
  */
-import { wandbConfigKeys } from './wrapped-config.js';
+import { pickWandbConfigKeys } from './wrapped-config.js';
 
 /** One metric definition, as the read API sends it. */
 export interface MetricInfo {
@@ -66,14 +66,9 @@ function decodeEntry(entry: unknown, all: readonly unknown[]): MetricInfo | null
   };
 }
 
-/** The metric definitions of a stored (wrapped) config, in stored order; [] when there are none. */
-export function metricInfos(configText: string): MetricInfo[] {
-  let list: unknown;
-  try {
-    list = wandbConfigKeys(configText, ['m']).m;
-  } catch {
-    return [];
-  }
+/** The metric definitions of a stored (wrapped) config, parsed, in stored order; [] when there are none. */
+export function metricInfos(config: Record<string, unknown>): MetricInfo[] {
+  const list = pickWandbConfigKeys(config, ['m']).m;
   if (!Array.isArray(list)) return [];
   return list.map((entry) => decodeEntry(entry, list)).filter((m): m is MetricInfo => m !== null);
 }

@@ -2,10 +2,9 @@
  * The storage interface behind every route: accounts and keys, projects, runs and their lines and
  * files. The SQLite implementation lives in ./sqlite; routes and resolvers only see this interface.
  */
-import type { M4Query, M4Result } from './history-m4.js';
 import type { SeriesQuery, SeriesResult } from './history-series.js';
 
-export type { ChartPoint, M4Bucket, M4Point, M4Query, M4Result } from './history-m4.js';
+export type { ChartPoint, M4Bucket, M4Point, M4Result } from './history-m4.js';
 export type { SeriesQuery, SeriesResult } from './history-series.js';
 
 /** The run states a W&B client can see. */
@@ -187,12 +186,6 @@ export interface ServerStore {
   // lines
   historyKeys(runId: number): string[];
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery): HistoryRow[];
-  /**
-   * M4 downsampling of one flattened key (exact name) over x = `_step`: per bucket its first, min,
-   * max and last point, and the raw point count (rules in history-m4.ts). Throws RangeError for a
-   * bucket count that is not a positive integer.
-   */
-  historyM4(runId: number, key: string, query: M4Query): M4Result;
   /**
    * One flattened key (exact name) against x = `_step` or another history key, in an x window: every
    * raw point when few, else M4 over aligned buckets, plus the nearest points outside the window

@@ -18,7 +18,7 @@ export function isWrapped(config: Json): boolean {
 }
 
 /** Wraps a plain config; returns an already wrapped one as is. */
-export function wrapConfig(config: Json): Json {
+function wrapConfig(config: Json): Json {
   if (isWrapped(config)) return config;
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }]));
 }
@@ -46,7 +46,11 @@ export function mergeConfig(storedText: string, update: Json): string {
 
 /** The `_wandb` internal config's keys (telemetry `t`, metric definitions `m`...) picked by name. */
 export function wandbConfigKeys(configText: string, keys: readonly string[] | null): Json {
-  const config = parseWandbJson(configText);
+  return pickWandbConfigKeys(parseWandbJson(configText), keys);
+}
+
+/** wandbConfigKeys of an already parsed config (anything not an object has no `_wandb`). */
+export function pickWandbConfigKeys(config: unknown, keys: readonly string[] | null): Json {
   const wrapped = isObject(config) ? own(config, '_wandb') : undefined;
   const wandb = isObject(wrapped) ? own(wrapped, 'value') : undefined;
   const internal = isObject(wandb) ? wandb : {};

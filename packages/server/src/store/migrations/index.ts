@@ -6,7 +6,7 @@ import * as initial from './0010-initial.js';
 export { SchemaTooNewError, type Migration };
 
 /** Every migration this build knows, oldest first. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+const MIGRATIONS: readonly Migration[] = [initial];
 
 const OWNER = { product: 'wandb-server', remedy: 'Upgrade @wandb-daemon/server, or use another --data-dir.' };
 

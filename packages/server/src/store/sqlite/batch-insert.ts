@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 /** Rows per multi-row statement: 6 columns × 64 rows stays far below SQLite's parameter limit. */
-export const ROWS_PER_STATEMENT = 64;
+const ROWS_PER_STATEMENT = 64;
 
 /** Buffers rows of `columns` for `INSERT OR REPLACE INTO table`; call flush() before commit. */
 export class BatchInsert {

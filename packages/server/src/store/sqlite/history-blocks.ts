@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { parseWandbJson } from '@wandb-daemon/protocol';
 import { applyEdits, BLOCK_LINES, decodeBlock, decodeSummary, encodeBlock, newScratch, type BlockEdits, type BlockRow } from '../history-block.js';
-import { AlignedM4Accumulator, alignedWidth, bucketPoints, M4Accumulator, SUMMARY_SLOTS, type M4Query, type M4Result } from '../history-m4.js';
+import { AlignedM4Accumulator, alignedWidth, bucketPoints, SUMMARY_SLOTS, type M4Accumulator } from '../history-m4.js';
 import { EdgePoints, EMPTY_SERIES, PointBuffer, windowOf, type SeriesQuery, type SeriesResult, type SmoothedSeries } from '../history-series.js';
 import { smoothedLike, smoothedSeries } from '../history-smoothing.js';
 
@@ -99,7 +99,7 @@ export class HistoryBlocks {
 
   /** The first `limit` values of a key with min <= step <= max, in (step, line) order. */
   series(runId: number, keyId: number, min: number, max: number, limit: number): KeySeries {
-    const out = new SeriesBuilder(limit);
+    const out = new KeySeriesCollector(limit);
     if (limit <= 0) return out.finish();
     // Enough values already, and none in the block can sort before the last one kept.
     const skip = (h: { min_step: number }) => out.full() && h.min_step >= out.cutoff();
@@ -120,40 +120,6 @@ export class HistoryBlocks {
       }
     }
     return out.finish();
-  }
-
-  /** M4 buckets of a key's numeric values (history-m4.ts); blocks inside one bucket merge their summary. */
-  m4(runId: number, keyId: number, query: M4Query): M4Result {
-    const min = query.minStep ?? MIN_STEP;
-    const max = query.maxStep ?? MAX_STEP;
-    const headers = this.statements.headers.all(runId, keyId, min, max);
-    if (headers.length === 0) return { rawCount: 0, range: null, buckets: [] };
-    let lo = query.minStep ?? MAX_STEP;
-    let hi = query.maxStep ?? MIN_STEP;
-    for (const h of headers) {
-      if (query.minStep === undefined) lo = Math.min(lo, h.min_step);
-      if (query.maxStep === undefined) hi = Math.max(hi, h.max_step);
-    }
-    if (lo > hi) return { rawCount: 0, range: null, buckets: [] };
-    const acc = new M4Accumulator(lo, hi, query.buckets);
-    const decode = headers.map((h) => {
-      const inside = h.min_step >= lo && h.max_step <= hi && acc.bucketOf(h.min_step) === acc.bucketOf(h.max_step);
-      if (inside) acc.merge(acc.bucketOf(h.min_step), decodeSummary(h.summary));
-      return !inside;
-    });
-    // Runs of consecutive blocks to decode, each fetched with one statement.
-    let from = 0;
-    while (from < headers.length) {
-      if (!decode[from]) {
-        from += 1;
-        continue;
-      }
-      let to = from + 1;
-      while (to < headers.length && decode[to]) to += 1;
-      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, min, max)) this.addToM4(acc, row);
-      from = to;
-    }
-    return acc.result();
   }
 
   /**
@@ -225,8 +191,7 @@ export class HistoryBlocks {
         while (to > 0 && steps[to - 1]! > max) to -= 1;
         return stream.add(steps, nums, lines, 0, to);
       }
-      chunk.length = 0;
-      chunk.inOrder = true;
+      chunk.clear();
       const base = row.block_no * BLOCK_LINES;
       for (let i = 0; i < lines.length; i += 1) {
         if (steps[i]! <= max && (extras === null || !extras.has(lines[i]! - base))) chunk.push(steps[i]!, nums[i]!, lines[i]!);
@@ -333,7 +298,7 @@ export class HistoryBlocks {
 }
 
 /** Collects values into growing typed arrays, keeping only the first `limit` by (step, line). */
-class SeriesBuilder {
+class KeySeriesCollector {
   private steps: Float64Array;
   private lines: Float64Array;
   private nums: Float64Array;

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { BLOCK_LINES, blobView as view, decodeExtras, decodeSummary } from '../history-block.js';
 import { SUMMARY_SLOTS } from '../history-m4.js';
 import { EdgePoints, EMPTY_SERIES, PointBuffer, SeriesBuilder, type SeriesQuery, type SeriesResult } from '../history-series.js';
-import { EMPTY_SMOOTHED, SmoothedStream, smoothedSeries } from '../history-smoothing.js';
+import { EMPTY_SMOOTHED_SERIES, SmoothedStream, smoothedSeries } from '../history-smoothing.js';
 
 const { COUNT, MIN, MAX } = SUMMARY_SLOTS;
 
@@ -98,7 +98,7 @@ export class HistoryPairs {
   seriesSmoothed(runId: number, yKeyId: number, xKeyId: number, query: SeriesQuery): SeriesResult {
     const min = query.min ?? -Infinity;
     const max = query.max ?? Infinity;
-    if (min > max) return { ...EMPTY_SERIES, smoothed: EMPTY_SMOOTHED };
+    if (min > max) return EMPTY_SMOOTHED_SERIES;
     const blocks = this.blocks(runId, yKeyId, xKeyId);
     const upToMax = blocks.filter((b) => b.xlo <= max);
     const capacity = upToMax.filter((b) => b.xhi >= min).reduce((n, b) => n + b.count, 0);
@@ -108,8 +108,7 @@ export class HistoryPairs {
     const chunk = new PointBuffer(SMOOTHING_CHUNK);
     const flush = () => {
       if (chunk.length > 0 && !(chunk.inOrder && stream.add(chunk.xs, chunk.ys, chunk.lines, 0, chunk.length))) stream.ordered = false;
-      chunk.length = 0;
-      chunk.inOrder = true;
+      chunk.clear();
     };
     const smooth = (x: number, y: number, line: number) => {
       if (!stream.ordered) return;

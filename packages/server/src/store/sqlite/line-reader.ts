@@ -5,9 +5,8 @@
  * back into an object.
  */
 import type Database from 'better-sqlite3';
-import type { M4Query, M4Result } from '../history-m4.js';
 import { EMPTY_SERIES, type SeriesQuery, type SeriesResult } from '../history-series.js';
-import { EMPTY_SMOOTHED } from '../history-smoothing.js';
+import { EMPTY_SMOOTHED, EMPTY_SMOOTHED_SERIES } from '../history-smoothing.js';
 import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
@@ -61,12 +60,6 @@ export class LineReader {
     return mergeSeries(parts, query.limit);
   }
 
-  /** M4 buckets of one flattened key (exact name); no buckets for a key the run does not have. */
-  historyM4(runId: number, key: string, query: M4Query): M4Result {
-    const keyId = this.statements.keyId.get(runId, key)?.id;
-    return keyId === undefined ? { rawCount: 0, range: null, buckets: [] } : this.blocks.m4(runId, keyId, query);
-  }
-
   /**
    * One flattened key against `_step` or another key (exact names); empty when the run lacks either.
    * With smoothing, every point of the key up to the window's end goes through the EMA: against
@@ -77,7 +70,7 @@ export class LineReader {
     const smooth = (query.smoothing ?? 0) > 0;
     const keyId = this.statements.keyId.get(runId, key)?.id;
     const xKeyId = query.x === '_step' ? null : this.statements.keyId.get(runId, query.x)?.id;
-    if (keyId === undefined || xKeyId === undefined) return smooth ? { ...EMPTY_SERIES, smoothed: EMPTY_SMOOTHED } : EMPTY_SERIES;
+    if (keyId === undefined || xKeyId === undefined) return smooth ? EMPTY_SMOOTHED_SERIES : EMPTY_SERIES;
     if (xKeyId !== null) return smooth ? this.pairs.seriesSmoothed(runId, keyId, xKeyId, query) : this.pairs.series(runId, keyId, xKeyId, query);
     const raw = this.blocks.stepSeries(runId, keyId, query);
     if (!smooth) return raw;

@@ -1,7 +1,7 @@
 /** The SQLite implementation of ServerStore: one writer connection, statements prepared once. */
 import type Database from 'better-sqlite3';
 import { assertLittleEndian } from '../history-block.js';
-import type { EntityRef, FileStreamUpdate, HistoryQuery, M4Query, RunPath, RunRecord, SeriesQuery, ServerStore, UpsertRunInput } from '../server-store.js';
+import type { EntityRef, FileStreamUpdate, HistoryQuery, RunPath, RunRecord, SeriesQuery, ServerStore, UpsertRunInput } from '../server-store.js';
 import { Accounts } from './accounts.js';
 import { Files } from './files.js';
 import { LineReader } from './line-reader.js';
@@ -121,11 +121,6 @@ export class SqliteServerStore implements ServerStore {
 
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery) {
     return this.reader.historyByKeys(runId, keys, query);
-  }
-
-  historyM4(runId: number, key: string, query: M4Query) {
-    if (!Number.isSafeInteger(query.buckets) || query.buckets < 1) throw new RangeError(`buckets must be a positive integer, not ${query.buckets}`);
-    return this.reader.historyM4(runId, key, query);
   }
 
   historySeries(runId: number, key: string, query: SeriesQuery) {
