@@ -49,16 +49,19 @@ export interface RunTarget {
 export function resolveRunTarget(resolved: ResolvedInit, env: NodeJS.ProcessEnv = process.env): RunTarget {
   const baseUrl = resolved.baseUrl ?? loginBaseUrl() ?? DEFAULT_BASE_URL;
   if (resolved.mode !== 'online') return { baseUrl, remote: null, notLoggedIn: false };
-  const key = resolved.apiKey ?? rememberedKey(baseUrl) ?? keyFromEnvironment(baseUrl, env);
+  const key = resolved.apiKey ?? rememberedKey(baseUrl) ?? keyFromEnvironment(baseUrl, env)?.key ?? null;
   return key === null ? { baseUrl, remote: null, notLoggedIn: true } : { baseUrl, remote: { baseUrl, apiKey: key.reveal() }, notLoggedIn: false };
 }
 
-/** WANDB_API_KEY, else the netrc entry for the server; a malformed key is a UsageError naming where it is. */
-export function keyFromEnvironment(baseUrl: string, env: NodeJS.ProcessEnv = process.env): ApiKey | null {
+/**
+ * WANDB_API_KEY, else the netrc entry for the server, with where it was found; null when neither has
+ * one. A malformed key is a UsageError naming where it is.
+ */
+export function keyFromEnvironment(baseUrl: string, env: NodeJS.ProcessEnv = process.env): { key: ApiKey; source: 'env' | 'netrc' } | null {
   const fromEnv = env.WANDB_API_KEY?.trim();
-  if (fromEnv) return checkApiKey(fromEnv, 'environment variable WANDB_API_KEY');
+  if (fromEnv) return { key: checkApiKey(fromEnv, 'environment variable WANDB_API_KEY'), source: 'env' };
   const fromNetrc = readNetrcKey(baseUrl, env);
-  return fromNetrc === null ? null : checkApiKey(fromNetrc, netrcLabel(baseUrl, env));
+  return fromNetrc === null ? null : { key: checkApiKey(fromNetrc, netrcLabel(baseUrl, env)), source: 'netrc' };
 }
 
 /**

@@ -4,13 +4,14 @@
  * newly given key to netrc and keeps it for this process's later `init` calls. Loaded only when
  * `login()` is called, so that `init` and `log` never pay for it.
  */
-import { DEFAULT_BASE_URL, netrcLabel, netrcMachine, netrcPath, readNetrcKey, writeNetrcKey } from '@wandb-daemon/protocol/credentials';
+import { DEFAULT_BASE_URL, netrcLabel, netrcMachine, netrcPath, writeNetrcKey } from '@wandb-daemon/protocol/credentials';
 import { termlog, termwarn, termwarnOnce, type Terminal } from '../console.js';
 import { CommError, UsageError } from '../errors.js';
 import { checkApiKey, type ApiKey } from '../options/api-key.js';
 import { envBooleanWord } from '../options/checks.js';
-import { checkBaseUrl, toRunMode } from '../options/fields.js';
-import { appUrl, loginBaseUrl, rememberedKey, rememberLogin } from '../remote.js';
+import { parseBaseUrlVar, readEnvVar } from '../options/env.js';
+import { toRunMode } from '../options/fields.js';
+import { appUrl, keyFromEnvironment, loginBaseUrl, rememberedKey, rememberLogin } from '../remote.js';
 import { checkLoginOptions, type CheckedLogin, type LoginOptions } from './options.js';
 import { canPrompt, promptForKey } from './prompt.js';
 import { fetchViewer } from './viewer.js';
@@ -61,8 +62,7 @@ function modeOf(env: NodeJS.ProcessEnv): 'online' | 'offline' | 'disabled' {
 }
 
 function baseUrlFromEnv(env: NodeJS.ProcessEnv): string | null {
-  const raw = env.WANDB_BASE_URL?.trim();
-  return raw ? checkBaseUrl(raw, 'environment variable WANDB_BASE_URL') : null;
+  return readEnvVar(env, 'WANDB_BASE_URL', parseBaseUrlVar) ?? null;
 }
 
 /** The `key` option; else (unless `relogin`) this process's login, WANDB_API_KEY, netrc; else the prompt. */
@@ -71,10 +71,8 @@ async function findKey(checked: CheckedLogin, baseUrl: string, env: NodeJS.Proce
   if (!checked.relogin) {
     const remembered = rememberedKey(baseUrl);
     if (remembered) return { key: remembered, source: 'login' };
-    const fromEnv = env.WANDB_API_KEY?.trim();
-    if (fromEnv) return { key: checkApiKey(fromEnv, 'environment variable WANDB_API_KEY'), source: 'env' };
-    const fromNetrc = readNetrcKey(baseUrl, env);
-    if (fromNetrc !== null) return { key: checkApiKey(fromNetrc, netrcLabel(baseUrl, env)), source: 'netrc' };
+    const fromEnvironment = keyFromEnvironment(baseUrl, env);
+    if (fromEnvironment) return fromEnvironment;
   }
   if (!canPrompt()) {
     throw new UsageError(

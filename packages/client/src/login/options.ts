@@ -5,6 +5,7 @@
  */
 import { expectBoolean, isPlainObject } from '../options/checks.js';
 import { checkApiKey, type ApiKey } from '../options/api-key.js';
+import { parseAnonymousVar, readEnvVar } from '../options/env.js';
 import { invalid, UsageError } from '../options/errors.js';
 import { checkBaseUrl, secondsToMs, toAnonymous } from '../options/fields.js';
 import { closestSpelling } from '../options/spellings.js';
@@ -55,9 +56,8 @@ export function checkLoginOptions(options: unknown, env: NodeJS.ProcessEnv): Che
     const value = given.get(name);
     return value === undefined ? null : check(value, label(name));
   };
-  const envAnonymous = env.WANDB_ANONYMOUS?.trim().toLowerCase();
   return {
-    anonymous: pick('anonymous', toAnonymous) ?? (envAnonymous ? toAnonymous(envAnonymous, 'environment variable WANDB_ANONYMOUS') : null),
+    anonymous: pick('anonymous', toAnonymous) ?? readEnvVar(env, 'WANDB_ANONYMOUS', parseAnonymousVar) ?? null,
     key: pick('key', checkApiKey),
     relogin: pick('relogin', expectBoolean) ?? false,
     host: pick('host', checkBaseUrl),

@@ -30,12 +30,21 @@ export interface EnvValues {
   console?: ConsoleMode;
 }
 
+/** One variable: undefined when unset or empty (blank), else `parse(raw, label)` with a label naming it. */
+export function readEnvVar<T>(env: NodeJS.ProcessEnv, name: string, parse: (raw: string, label: string) => T): T | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : parse(raw, envLabel(name));
+}
+
+/** WANDB_BASE_URL's parser (for {@link readEnvVar}). */
+export const parseBaseUrlVar = (raw: string, label: string): string => checkBaseUrl(raw.trim(), label);
+
+/** WANDB_ANONYMOUS's parser (for {@link readEnvVar}). */
+export const parseAnonymousVar = (raw: string, label: string): AnonymousMode => toAnonymous(raw.trim().toLowerCase(), label);
+
 /** Reads and checks every variable in `env`; throws a UsageError naming the first invalid one. */
 export function readEnv(env: NodeJS.ProcessEnv): EnvValues {
-  const read = <T>(name: string, parse: (raw: string, label: string) => T): T | undefined => {
-    const raw = env[name];
-    return raw === undefined || raw.trim() === '' ? undefined : parse(raw, envLabel(name));
-  };
+  const read: Reader = (name, parse) => readEnvVar(env, name, parse);
   const text = (raw: string, label: string): string => expectString(raw.trim(), label);
   return {
     project: read('WANDB_PROJECT', (raw, label) => checkProject(raw.trim(), label)),
@@ -51,9 +60,9 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvValues {
     dir: read('WANDB_DIR', text),
     silent: read('WANDB_SILENT', parseEnvBoolean),
     configPaths: read('WANDB_CONFIG_PATHS', splitList),
-    anonymous: read('WANDB_ANONYMOUS', (raw, label) => toAnonymous(raw.trim().toLowerCase(), label)),
+    anonymous: read('WANDB_ANONYMOUS', parseAnonymousVar),
     saveCode: read('WANDB_SAVE_CODE', parseEnvBoolean),
-    baseUrl: read('WANDB_BASE_URL', (raw, label) => checkBaseUrl(raw.trim(), label)),
+    baseUrl: read('WANDB_BASE_URL', parseBaseUrlVar),
     initTimeoutMs: read('WANDB_INIT_TIMEOUT', (raw, label) => secondsToMs(parseNumber(raw, label), label)),
     console: read('WANDB_CONSOLE', (raw, label) => toConsoleMode(raw.trim().toLowerCase(), label)),
   };

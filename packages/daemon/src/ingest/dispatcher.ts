@@ -2,9 +2,9 @@
  * Routes each validated message through a `type → handler` table. Requests go through one wrapper
  * that times, catches and replies; records go straight to the commit queue.
  */
-import { ProtocolError, type ClientMessage, type RecordType, type RequestMessage, type RequestType } from '@wandb-daemon/protocol';
+import type { ClientMessage, RecordType, RequestMessage, RequestType } from '@wandb-daemon/protocol';
 import type { ClientConnection } from './connection.js';
-import { DEFERRED, type HandlerContext } from './context.js';
+import { DEFERRED, replyFailure, type HandlerContext } from './context.js';
 import { handleBatch } from './handlers/handle-batch.js';
 import { handleFinish } from './handlers/handle-finish.js';
 import { handleRecord } from './handlers/handle-record.js';
@@ -39,12 +39,7 @@ function runRequest(ctx: HandlerContext, conn: ClientConnection, message: Reques
     const result = handler(ctx, conn, message as never);
     if (result !== DEFERRED) conn.reply(message.id, result);
   } catch (error) {
-    if (error instanceof ProtocolError) {
-      conn.replyError(message.id, error.toWire());
-    } else {
-      ctx.log.error({ err: error, type: message.t }, 'request handler failed');
-      conn.replyError(message.id, { code: 'INTERNAL', message: `internal error handling ${message.t}: ${(error as Error).message}` });
-    }
+    replyFailure(ctx, conn, message, error);
   } finally {
     const micros = Number(process.hrtime.bigint() - started) / 1000;
     ctx.log.debug({ conn: conn.id, type: message.t, micros }, 'request handled');

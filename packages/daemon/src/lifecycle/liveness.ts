@@ -6,15 +6,13 @@
  *   remove the socket and the discovery file, release the start lock.
  * - It never exits because a client misbehaved.
  */
+import { envSecondsMs } from '../env-seconds.js';
+
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
 
 /** Reads the idle timeout from the environment, in milliseconds (0 disables idle exit). */
 export function idleTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.WANDB_DAEMON_IDLE_TIMEOUT;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_IDLE_TIMEOUT_SECONDS * 1000;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`WANDB_DAEMON_IDLE_TIMEOUT must be a number of seconds >= 0, got ${JSON.stringify(raw)}`);
-  return seconds * 1000;
+  return envSecondsMs(env, 'WANDB_DAEMON_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_SECONDS);
 }
 
 /** What the monitor asks the daemon. */

@@ -3,7 +3,7 @@
  * behind by processes that may have died.
  */
 import { readFileSync } from 'node:fs';
-import { parsePidStat, type PidStat } from '../stats/proc-parsers.js';
+import { parsePidStat, type PidStat } from './proc-stat.js';
 
 /** Marker every daemon command line contains (the spawned entry's flag, or the CLI's bin name). */
 const DAEMON_COMMAND_MARKER = 'wandb-daemon';

@@ -8,8 +8,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isProcessAlive } from '../lifecycle/process-alive.js';
+import { parsePidStat } from '../lifecycle/proc-stat.js';
 import type { HostCounters } from './host-counters.js';
-import { parsePidStat, parsePidStatus } from './proc-parsers.js';
+import { parsePidStatus } from './proc-parsers.js';
 
 /** One reading of a process. A CPU percentage is Δcpu / Δcapacity between two readings. */
 export interface ProcessCounters {

@@ -7,7 +7,8 @@
  *   `_disableStats` and counts too);
  * - a run's first sample comes FIRST_SAMPLE_MAX_DELAY_MS after it attaches, or one interval if shorter.
  */
-import { parseWandbJson, isPlainObject } from '@wandb-daemon/protocol';
+import { parseJsonObject } from '@wandb-daemon/protocol';
+import { envSecondsMs } from '../env-seconds.js';
 
 /** W&B's default sampling interval, in seconds. */
 export const DEFAULT_STATS_INTERVAL_SECONDS = 15;
@@ -17,23 +18,13 @@ export const FIRST_SAMPLE_MAX_DELAY_MS = 2_000;
 
 /** The sampling interval in milliseconds; 0 when sampling is off. A malformed value throws naming the variable. */
 export function statsIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.WANDB_DAEMON_STATS_INTERVAL;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_STATS_INTERVAL_SECONDS * 1000;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`WANDB_DAEMON_STATS_INTERVAL must be a number of seconds >= 0, got ${JSON.stringify(raw)}`);
-  return seconds * 1000;
+  return envSecondsMs(env, 'WANDB_DAEMON_STATS_INTERVAL', DEFAULT_STATS_INTERVAL_SECONDS);
 }
 
 const OPT_OUT_KEYS = ['xDisableStats', 'disableStats', '_disableStats'] as const;
 
 /** True when a run's stored settings (the `runs.settings` JSON text) opt out of system metrics. */
 export function statsDisabledBySettings(settingsJson: string): boolean {
-  let parsed: unknown;
-  try {
-    parsed = parseWandbJson(settingsJson);
-  } catch {
-    return false;
-  }
-  const settings = parsed;
-  return isPlainObject(settings) && OPT_OUT_KEYS.some((key) => settings[key] === true);
+  const settings = parseJsonObject(settingsJson);
+  return settings !== null && OPT_OUT_KEYS.some((key) => settings[key] === true);
 }

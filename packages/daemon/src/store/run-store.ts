@@ -3,10 +3,9 @@
  * memory. Statements are prepared once; callers wrap multi-step changes in transactions.
  */
 import type Database from 'better-sqlite3';
-import { parseWandbJson, toWandbJson, type RunInfo, type RunMode, type RunState } from '@wandb-daemon/protocol';
+import { isPlainObject, parseWandbJson, toWandbJson, type RunInfo, type RunMode, type RunState } from '@wandb-daemon/protocol';
 import type { ActiveRun } from './active-run.js';
 import type { JsonObject, SummaryRule } from '@wandb-daemon/protocol';
-import { lastRuntimeOf } from '../sync/resume-status.js';
 
 /** A row of `runs` as stored. */
 export interface RunRow {
@@ -132,10 +131,18 @@ export class RunStore {
     if (lastRuntime !== null) this.restartClock.run({ pk: row.pk, startTime: Math.max(0, now() - lastRuntime) });
   }
 
-  /** `_runtime` of the run's last stored history line, or null. */
+  /** `_runtime` of the run's last stored history line (a finite number >= 0), or null. */
   private lastRuntime(pk: number): number | null {
     const last = this.lastHistoryLine.get(pk) as { line: string } | undefined;
-    return last ? lastRuntimeOf([last.line]) : null;
+    if (!last) return null;
+    let line: unknown;
+    try {
+      line = parseWandbJson(last.line);
+    } catch {
+      return null;
+    }
+    const runtime = isPlainObject(line) ? line._runtime : undefined;
+    return typeof runtime === 'number' && Number.isFinite(runtime) && runtime >= 0 ? runtime : null;
   }
 
 

@@ -86,7 +86,8 @@ export interface ServerSeed {
 
 const now = () => Date.now() / 1000;
 const wmValue = (stream: LineStream) => `coalesce((SELECT synced_lines FROM sync_watermarks w WHERE w.run_pk = r.pk AND w.stream = '${stream}'), 0)`;
-const wm = (stream: LineStream) => `${wmValue(stream)} AS wm_${stream}`;
+/** The SQL select item `wm_<stream>`: the stream's synced lines of run `r` (0 before any), for queries over `runs r`. */
+export const wm = (stream: LineStream) => `${wmValue(stream)} AS wm_${stream}`;
 
 /** The local line tables of each stream and the `runs` column counting its lines. */
 const STREAM_TABLES: Record<LineStream, { table: string; total: string }> = {

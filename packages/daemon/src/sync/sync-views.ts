@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SyncRunStatus, SyncStatus } from '@wandb-daemon/protocol';
+import { wm } from './sync-store.js';
 
 /** A run's sync as the HTTP API and `wandb-daemon runs` show it (null: the run has no remote). */
 export interface RunSyncView {
@@ -59,7 +60,6 @@ interface ViewRow {
   files: number;
 }
 
-const wm = (stream: string) => `coalesce((SELECT synced_lines FROM sync_watermarks w WHERE w.run_pk = r.pk AND w.stream = '${stream}'), 0) AS wm_${stream}`;
 const VIEW_SELECT = `SELECT r.pk, r.run_id, r.entity, r.project, m.base_url, r.history_lines, r.event_lines, r.console_lines,
     s.server_entity, s.server_project, s.done, s.complete_sent, s.fatal_error, s.last_error, s.attempts, s.next_attempt_at,
     s.stop_requested, ${wm('history')}, ${wm('events')}, ${wm('output')},

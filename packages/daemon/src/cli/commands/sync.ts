@@ -8,7 +8,7 @@
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { SyncedRun } from '@wandb-daemon/protocol';
-import { resolveApiKey, resolveBaseUrl } from '@wandb-daemon/protocol/credentials';
+import { netrcMachine, resolveApiKey, resolveBaseUrl } from '@wandb-daemon/protocol/credentials';
 import type { RunView } from '../../http/queries.js';
 import { ensureDaemon } from '../../lifecycle/ensure-daemon.js';
 import type { Action } from '../action.js';
@@ -42,7 +42,7 @@ async function sync(runIds: string[], options: SyncOptions): Promise<number> {
   if (runIds.length === 0 && !options.all) throw new CliError('name the runs to sync, or pass --all (see: wandb-daemon runs)', EXIT.USAGE);
   const baseUrl = resolveBaseUrl();
   const apiKey = resolveApiKey(baseUrl);
-  if (!apiKey) throw new CliError(`no API key for ${baseUrl}: set WANDB_API_KEY or add it to your netrc (machine ${new URL(baseUrl).host})`);
+  if (!apiKey) throw new CliError(`no API key for ${baseUrl}: set WANDB_API_KEY or add it to your netrc (machine ${netrcMachine(baseUrl)})`);
   let ensured;
   try {
     ensured = await ensureDaemon({ program: 'wandb-daemon sync' });

@@ -2,7 +2,7 @@ import { generateRunName, ProtocolError, type RunInfo, type RunStart, type RunSt
 import { isProcessAlive } from '../../lifecycle/process-alive.js';
 import type { RunRow } from '../../store/run-store.js';
 import { fetchServerRun, type ServerRun } from '../../sync/resume-status.js';
-import { DEFERRED, type HandlerContext } from '../context.js';
+import { DEFERRED, replyFailure, type HandlerContext } from '../context.js';
 import type { ClientConnection } from '../connection.js';
 
 /**
@@ -47,9 +47,7 @@ async function startFromServer(ctx: HandlerContext, conn: ClientConnection, msg:
     const existing = ctx.runs.find(msg.run.entity, msg.run.project, msg.run.runId);
     conn.reply(msg.id, startLocally(ctx, conn, msg, existing, existing ? null : server));
   } catch (error) {
-    if (error instanceof ProtocolError) return conn.replyError(msg.id, error.toWire());
-    ctx.log.error({ err: error, type: msg.t }, 'request handler failed');
-    conn.replyError(msg.id, { code: 'INTERNAL', message: `internal error handling run.start: ${(error as Error).message}` });
+    replyFailure(ctx, conn, msg, error);
   } finally {
     ctx.pendingStarts.delete(key);
   }
