@@ -205,3 +205,32 @@ describe('stats settings', () => {
     assert.equal(statsDisabledBySettings('not json'), false);
   });
 });
+
+describe('sampler timing', () => {
+  it('a run attached just before an interval tick is not sampled a moment later (no CPU time to rate), but at its first sample', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { SystemSampler } = await import('../src/stats/system-sampler.js');
+    const registry = new EventEmitter();
+    const pushed: { samples: { run: number }[] }[] = [];
+    const deps = {
+      registry,
+      runs: { get: () => ({ pid: process.pid, settings: '{}' }) },
+      queue: { push: (item: { samples: { run: number }[] }) => pushed.push(item) },
+      log: { warn: () => undefined },
+    };
+    const sampler = new SystemSampler(deps as never, 200);
+    sampler.start();
+    try {
+      // Attached 10 ms before the tick at 200 ms: that tick and the one at 400 ms come too soon after
+      // the attach and after the first sample (one interval after the attach, at 390 ms).
+      await new Promise((resolve) => setTimeout(resolve, 190));
+      registry.emit('attached', { active: { pk: 7 } });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const samples = pushed.flatMap((item) => item.samples).filter((s) => s.run === 7);
+      assert.equal(samples.length, 1, 'one sample, not one a few milliseconds after the attach and another after the first');
+      assert.equal(typeof (samples[0] as unknown as { metrics: Record<string, unknown> }).metrics.cpu, 'number', 'the sample rates CPU use');
+    } finally {
+      sampler.stop();
+    }
+  });
+});

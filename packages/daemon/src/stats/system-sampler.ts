@@ -30,6 +30,8 @@ interface WatchedRun {
   /** The host reading taken when the run attached: network and disk I/O count from it. */
   baseline: HostCounters;
   firstSample: NodeJS.Timeout | null;
+  /** performance.now() of this run's last reading: its last sample, or its attach (the baseline). */
+  sampledAt: number;
 }
 
 /** Samples the registry's running runs; `start()` and `stop()` bracket the daemon's life. */
@@ -86,7 +88,7 @@ export class SystemSampler {
     const baseline = this.reader.read();
     const process = readProcessCounters(row.pid, baseline, this.reader.procRoot);
     if (process && !this.processes.has(row.pid)) this.processes.set(row.pid, process);
-    const run: WatchedRun = { pk, pid: row.pid, identity: process?.identity ?? null, baseline, firstSample: null };
+    const run: WatchedRun = { pk, pid: row.pid, identity: process?.identity ?? null, baseline, firstSample: null, sampledAt: performance.now() };
     run.firstSample = setTimeout(() => this.guard(() => this.sample([run])), Math.min(FIRST_SAMPLE_MAX_DELAY_MS, this.intervalMs));
     run.firstSample.unref();
     this.watched.set(pk, run);
@@ -101,7 +103,11 @@ export class SystemSampler {
   }
 
   /** One reading of the host and of each process, one events line per run. */
-  private sample(runs: WatchedRun[]): void {
+  private sample(all: WatchedRun[]): void {
+    // A tick can land just after a run attached (or just after its first sample): a reading a
+    // moment after the previous one has no CPU time elapsed to rate, so such a run waits.
+    const now = performance.now();
+    const runs = all.filter((run) => now - run.sampledAt >= this.intervalMs / 2);
     if (runs.length === 0) return;
     const host = this.reader.read();
     const ts = Date.now() / 1000;
@@ -117,6 +123,7 @@ export class SystemSampler {
       for (const run of group) {
         if (run.firstSample) clearTimeout(run.firstSample);
         run.firstSample = null;
+        run.sampledAt = now;
         if (run.identity !== null && run.identity !== process.identity) continue; // the pid was reused
         samples.push({ run: run.pk, ts, metrics: { ...perProcess, ...shared, ...sinceStartMetrics(run.baseline, host) } });
       }
