@@ -253,7 +253,13 @@ async function openEmbeddedLink(options: { timeoutMs: number; maxBufferedBytes: 
 
 function onDaemonRunFinished(finished: Run, exitCode: number, reply: FinishReply | null, resolved: ResolvedInit, target: RunTarget, term: Terminal): void {
   forget(finished);
-  if (resolved.resume === 'auto' && exitCode === 0) void clearResumeState(resolved.dir).catch(() => {});
+  if (resolved.resume === 'auto' && exitCode === 0) {
+    try {
+      clearResumeState(resolved.dir);
+    } catch (error) {
+      termwarn(term, `could not forget the resumable run in ${resolved.dir}: ${(error as Error).message}`);
+    }
+  }
   const state = reply?.state ?? (exitCode === 0 ? 'finished' : 'failed');
   // Without a reply (finished at exit, synchronously) the daemon confirmed it all the same.
   const rows = reply ? `${reply.rows.toLocaleString('en-US')} history rows stored` : 'durable in the daemon';

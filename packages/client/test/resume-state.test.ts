@@ -131,10 +131,10 @@ describe('resume state file', () => {
   test('clear removes the file; clearing a missing file or dir is fine', async () => {
     const dir = freshDir();
     await writeResumeState(dir, 'gone');
-    await clearResumeState(dir);
+    clearResumeState(dir);
     assert.equal(existsSync(resumeStatePath(dir)), false);
     assert.equal(await readResumeState(dir), null);
-    await clearResumeState(dir);
-    await clearResumeState(join(dir, 'never', 'existed'));
+    clearResumeState(dir);
+    clearResumeState(join(dir, 'never', 'existed'));
   });
 });

@@ -4,6 +4,7 @@
  * stop training: reading it then simply finds no run to resume.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunId } from './fields.js';
@@ -42,10 +43,13 @@ export async function writeResumeState(dir: string, runId: string): Promise<void
   await writeFileAtomic(resumeStatePath(dir), `${JSON.stringify({ run_id: runId })}\n`);
 }
 
-/** Forgets the run recorded for `dir`; a missing file is fine. */
-export async function clearResumeState(dir: string): Promise<void> {
+/**
+ * Forgets the run recorded for `dir`; a missing file is fine. Synchronous because it runs as `finish`
+ * settles (also at process exit): once `finish` resolves, the next `init` must not find the old run.
+ */
+export function clearResumeState(dir: string): void {
   try {
-    await unlink(resumeStatePath(dir));
+    unlinkSync(resumeStatePath(dir));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
