@@ -40,7 +40,7 @@ describe('migrate', () => {
       assert.equal(userVersion(db), 0);
       assert.deepEqual(migrate(db), MIGRATIONS.map((m) => m.version));
       assert.equal(userVersion(db), LATEST_SCHEMA_VERSION);
-      for (const table of ['runs', 'history', 'events', 'console', 'files', 'metric_definitions', 'alerts', 'sync_watermarks']) {
+      for (const table of ['runs', 'history', 'events', 'console', 'files', 'metric_definitions', 'alerts', 'sync_watermarks', 'blobs', 'charts']) {
         assert.ok(tableExists(db, table), table);
       }
     } finally {

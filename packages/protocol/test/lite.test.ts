@@ -19,8 +19,8 @@ import {
 } from '../src/index.js';
 
 const VALID: unknown[] = [
-  { t: 'welcome', protocol: 1, version: '0.1.0', pid: 12, httpPort: null },
-  { t: 'welcome', protocol: 1, version: '0.1.0', pid: 12, httpPort: 8080 },
+  { t: 'welcome', protocol: 2, version: '0.1.0', pid: 12, httpPort: null },
+  { t: 'welcome', protocol: 2, version: '0.1.0', pid: 12, httpPort: 8080 },
   { t: 'reply', id: 0, ok: true, result: { anything: [1, 2] } },
   { t: 'reply', id: 3, ok: true, result: null },
   { t: 'reply', id: 3, ok: false, error: { code: 'RUN_EXISTS', message: 'exists' } },
@@ -36,8 +36,8 @@ const INVALID: unknown[] = [
   [],
   { t: 'nope' },
   { t: 'welcome', protocol: '1', version: '0.1.0', pid: 12, httpPort: null },
-  { t: 'welcome', protocol: 1, version: '0.1.0', pid: 12, httpPort: 'x' },
-  { t: 'welcome', protocol: 1, version: '0.1.0', pid: 12 },
+  { t: 'welcome', protocol: 2, version: '0.1.0', pid: 12, httpPort: 'x' },
+  { t: 'welcome', protocol: 2, version: '0.1.0', pid: 12 },
   { t: 'reply', id: -1, ok: true, result: 1 },
   { t: 'reply', id: 1.5, ok: true, result: 1 },
   { t: 'reply', id: 1, ok: true },

@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, isErrorCode, ProtocolError, type ErrorCode } from '../src/errors.js';
+import { encodeBatchFrame } from '../src/batch-frame.js';
+import { decodeBody, encodeBody } from '../src/codec.js';
+import { FrameReader } from '../src/frame.js';
 import { handshakeMismatch, makeHello } from '../src/messages/handshake.js';
+import { ClientMessage } from '../src/messages/index.js';
+import { MAX_MEDIA_BYTES } from '../src/messages/media.js';
 import { parseClientMessage, parseHello, parseRecord } from '../src/validate.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION } from '../src/version.js';
 
@@ -53,6 +58,12 @@ const VALID: Record<string, Record<string, unknown>> = {
   file: { t: 'file', run: 1, seq: 7, path: 'media/images/a.png', localPath: '/tmp/a.png', policy: 'now', size: 10, sha256: 'a'.repeat(64) },
   alert: { t: 'alert', run: 1, seq: 8, title: 'loss is NaN', text: 'check the learning rate', level: 'WARN', waitDurationSeconds: 60 },
   dropped: { t: 'dropped', run: 1, seq: 9, rows: 3, step: 4, currentStep: 10 },
+  media: { t: 'media', run: 1, seq: 10, path: 'media/images/x_3_0123456789abcdef0123.png', sha256: 'b'.repeat(64), bytes: new Uint8Array([137, 80, 78, 71]) },
+  chart: {
+    t: 'chart', run: 1, seq: 11, key: 'pr', panelDefId: 'wandb/line/v0', tableKey: 'pr_table',
+    fields: { x: 'step', y: 'loss' }, stringFields: { title: 'Loss' },
+  },
+  batch: { t: 'batch', records: [{ t: 'summary', run: 1, seq: 12, set: { best: 0.1 }, remove: [] }] },
 };
 
 /** Asserts that `fn` throws a ProtocolError with `code` whose message matches `pattern`. */
@@ -67,7 +78,9 @@ function assertProtocolError(fn: () => unknown, code: ErrorCode, pattern?: RegEx
 
 describe('parseClientMessage', () => {
   it('has a valid example of every client message type', () => {
-    assert.deepEqual(Object.keys(VALID).sort(), ['alert', 'config', 'console', 'dropped', 'file', 'finish', 'history', 'metric', 'run.start', 'status', 'summary', 'sync', 'system']);
+    const types = ClientMessage.options.map((o) => o.entries.t.literal).sort();
+    assert.ok(types.includes('media') && types.includes('chart'), types.join());
+    assert.deepEqual(Object.keys(VALID).sort(), types);
   });
 
   for (const [t, message] of Object.entries(VALID)) {
@@ -129,6 +142,20 @@ describe('parseClientMessage', () => {
     ['a dropped record with a fractional currentStep', { ...VALID.dropped, currentStep: 2.5 }, /\bcurrentStep\b/],
     ['a dropped record without currentStep', { ...VALID.dropped, currentStep: undefined }, /\bcurrentStep\b/],
     ['a dropped record with a string row count', { ...VALID.dropped, rows: '3' }, /\brows\b/],
+    ['a media path with ..', { ...VALID.media, path: 'media/../wandb-summary.json' }, /\bpath\b.*\.\./],
+    ['a media path ending in ..', { ...VALID.media, path: 'media/images/..' }, /\bpath\b.*\.\./],
+    ['a media path not under media/', { ...VALID.media, path: 'images/x.png' }, /\bpath\b.*media\//],
+    ['a media path that only starts like media/', { ...VALID.media, path: 'mediax/x.png' }, /\bpath\b.*media\//],
+    ['an absolute media path', { ...VALID.media, path: '/media/x.png' }, /\bpath\b/],
+    ['a media path with an empty segment', { ...VALID.media, path: 'media//x.png' }, /\bpath\b/],
+    ['a media sha256 in upper case', { ...VALID.media, sha256: 'B'.repeat(64) }, /\bsha256\b/],
+    ['a media sha256 that is too short', { ...VALID.media, sha256: 'b'.repeat(63) }, /\bsha256\b/],
+    ['media bytes over the limit', { ...VALID.media, bytes: new Uint8Array(MAX_MEDIA_BYTES + 1) }, /\bbytes\b.*at most/],
+    ['media bytes as a string', { ...VALID.media, bytes: 'iVBORw0KGgo=' }, /\bbytes\b/],
+    ['media bytes as an array of numbers', { ...VALID.media, bytes: [137, 80, 78, 71] }, /\bbytes\b/],
+    ['a chart without tableKey', { ...VALID.chart, tableKey: undefined }, /\btableKey\b/],
+    ['a chart with an empty key', { ...VALID.chart, key: '' }, /\bkey\b/],
+    ['a chart field that is not a string', { ...VALID.chart, fields: { x: 3 } }, /\bfields\.x\b/],
   ];
   for (const [name, message, field] of invalid) {
     it(`rejects ${name} with BAD_MESSAGE naming the field`, () => {
@@ -142,6 +169,36 @@ describe('parseClientMessage', () => {
     assert.deepEqual(parseClientMessage(edge), edge);
     assert.deepEqual(parseRecord({ ...edge, rows: Number.MAX_SAFE_INTEGER }), { ...edge, rows: Number.MAX_SAFE_INTEGER });
     assertProtocolError(() => parseRecord({ ...edge, rows: 0 }), 'BAD_MESSAGE', /^invalid dropped record: rows: /);
+  });
+
+  it('accepts media bytes of exactly the limit, and an empty file', () => {
+    const atLimit = { ...VALID.media, bytes: new Uint8Array(MAX_MEDIA_BYTES) };
+    assert.equal(parseRecord(atLimit).t, 'media');
+    assert.equal(parseRecord({ ...VALID.media, bytes: new Uint8Array(0) }).t, 'media');
+  });
+
+  it('refuses a bad media record of a batch as a record (BAD_MESSAGE naming the field)', () => {
+    assertProtocolError(() => parseRecord({ ...VALID.media, path: 'media/../x' }), 'BAD_MESSAGE', /^invalid media record: path: /);
+    assertProtocolError(() => parseRecord({ ...VALID.media, bytes: new Uint8Array(MAX_MEDIA_BYTES + 1) }), 'BAD_MESSAGE', /^invalid media record: bytes: /);
+  });
+
+  it('a media record of the largest size fits one batch frame, and its bytes survive the codec', () => {
+    const bytes = new Uint8Array(MAX_MEDIA_BYTES);
+    for (let i = 0; i < bytes.length; i += 4099) bytes[i] = i % 251;
+    const record = { ...VALID.media, bytes };
+    const frame = encodeBatchFrame([encodeBody(record)]);
+    const [body] = new FrameReader().push(frame);
+    const batch = parseClientMessage(decodeBody(body!));
+    assert.equal(batch.t, 'batch');
+    const parsed = parseRecord((batch as { records: unknown[] }).records[0]);
+    assert.equal(parsed.t, 'media');
+    const decoded = (parsed as { bytes: Uint8Array }).bytes;
+    assert.ok(decoded instanceof Uint8Array);
+    assert.equal(Buffer.compare(Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength), Buffer.from(bytes)), 0);
+  });
+
+  it('accepts a chart with empty field maps', () => {
+    assert.equal(parseRecord({ ...VALID.chart, fields: {}, stringFields: {} }).t, 'chart');
   });
 
   it('accepts a metric name with a single trailing *', () => {
@@ -280,5 +337,10 @@ describe('versions', () => {
 
   it('PROTOCOL_VERSION is a positive integer', () => {
     assert.ok(Number.isSafeInteger(PROTOCOL_VERSION) && PROTOCOL_VERSION > 0);
+  });
+
+  it('PROTOCOL_VERSION is 2 (media files and custom charts): a client of protocol 1 is refused, not misread', () => {
+    assert.equal(PROTOCOL_VERSION, 2);
+    assert.ok(handshakeMismatch({ protocol: 1, version: PACKAGE_VERSION }));
   });
 });

@@ -21,7 +21,11 @@ const REQUEST_HANDLERS: { [T in RequestType]: RequestHandler<T> } = {
   sync: handleSync,
 };
 
-const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>(['history', 'summary', 'config', 'console', 'system', 'metric', 'file', 'alert', 'dropped']);
+/** Every record type, checked by the compiler: a new record type cannot fall through to the request handlers. */
+const RECORD_TYPE_TABLE: { [T in RecordType]: true } = {
+  history: true, summary: true, config: true, console: true, system: true, metric: true, file: true, alert: true, dropped: true, media: true, chart: true,
+};
+const RECORD_TYPES: ReadonlySet<string> = new Set(Object.keys(RECORD_TYPE_TABLE));
 
 /** Builds the message sink a connection hands every validated message to. */
 export function createDispatcher(ctx: HandlerContext) {

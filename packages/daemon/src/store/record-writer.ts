@@ -2,6 +2,7 @@
  * Applies records to the store. One `apply*` function per record type, dispatched through a table;
  * the caller (the commit queue) wraps a whole batch in one transaction.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { toWandbJson, type RecordMessage, type RecordType } from '@wandb-daemon/protocol';
 import type { ActiveRun } from './active-run.js';
@@ -41,6 +42,12 @@ export class RecordWriter {
   private readonly insertEvent: Database.Statement;
   private readonly insertConsole: Database.Statement;
   private readonly upsertFile: Database.Statement;
+  private readonly upsertBlobFile: Database.Statement;
+  private readonly blobOfFile: Database.Statement<[number, string]>;
+  private readonly blobBySha: Database.Statement<[string]>;
+  private readonly insertBlob: Database.Statement;
+  private readonly deleteOrphanBlob: Database.Statement;
+  private readonly upsertChart: Database.Statement;
   private readonly upsertDefinition: Database.Statement;
   private readonly insertAlert: Database.Statement;
   private readonly appliers: { [T in RecordType]: Applier<T> };
@@ -51,10 +58,21 @@ export class RecordWriter {
     this.insertHistoryMany = db.prepare(`INSERT INTO history (run_pk, line_no, step, ts, line) VALUES ${rows}`);
     this.insertEvent = db.prepare('INSERT INTO events (run_pk, line_no, ts, line) VALUES (?, ?, ?, ?)');
     this.insertConsole = db.prepare('INSERT INTO console (run_pk, line_no, stream, ts, text) VALUES (?, ?, ?, ?, ?)');
-    this.upsertFile = db.prepare(`INSERT INTO files (run_pk, path, local_path, policy, size, sha256, updated_at)
-      VALUES (@run, @path, @localPath, @policy, @size, @sha256, @now)
-      ON CONFLICT (run_pk, path) DO UPDATE SET local_path = excluded.local_path, policy = excluded.policy,
+    this.upsertFile = db.prepare(`INSERT INTO files (run_pk, path, local_path, blob_id, policy, size, sha256, updated_at)
+      VALUES (@run, @path, @localPath, NULL, @policy, @size, @sha256, @now)
+      ON CONFLICT (run_pk, path) DO UPDATE SET local_path = excluded.local_path, blob_id = NULL, policy = excluded.policy,
         size = excluded.size, sha256 = excluded.sha256, updated_at = excluded.updated_at`);
+    this.upsertBlobFile = db.prepare(`INSERT INTO files (run_pk, path, local_path, blob_id, policy, size, sha256, updated_at)
+      VALUES (@run, @path, NULL, @blob, 'now', @size, @sha256, @now)
+      ON CONFLICT (run_pk, path) DO UPDATE SET local_path = NULL, blob_id = excluded.blob_id, policy = excluded.policy,
+        size = excluded.size, sha256 = excluded.sha256, updated_at = excluded.updated_at`);
+    this.blobOfFile = db.prepare('SELECT blob_id FROM files WHERE run_pk = ? AND path = ?');
+    this.blobBySha = db.prepare('SELECT id FROM blobs WHERE sha256 = ?');
+    this.insertBlob = db.prepare('INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?)');
+    this.deleteOrphanBlob = db.prepare('DELETE FROM blobs WHERE id = @id AND NOT EXISTS (SELECT 1 FROM files WHERE blob_id = @id)');
+    this.upsertChart = db.prepare(`INSERT INTO charts (run_pk, key, panel_def_id, table_key, fields, string_fields) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (run_pk, key) DO UPDATE SET panel_def_id = excluded.panel_def_id, table_key = excluded.table_key,
+        fields = excluded.fields, string_fields = excluded.string_fields`);
     this.upsertDefinition = db.prepare(`INSERT INTO metric_definitions (run_pk, name, definition) VALUES (?, ?, ?)
       ON CONFLICT (run_pk, name) DO UPDATE SET definition = excluded.definition`);
     this.insertAlert = db.prepare(`INSERT OR IGNORE INTO alerts (run_pk, seq, ts, title, text, level, wait_seconds)
@@ -69,6 +87,8 @@ export class RecordWriter {
       file: (run, r) => this.applyFile(run, r),
       alert: (run, r) => this.applyAlert(run, r),
       dropped: (run, r) => this.applyDropped(run, r),
+      media: (run, r) => this.applyMedia(run, r),
+      chart: (run, r) => this.applyChart(run, r),
     };
   }
 
@@ -163,7 +183,40 @@ export class RecordWriter {
   }
 
   private applyFile(run: ActiveRun, r: Extract<RecordMessage, { t: 'file' }>): ApplyOutcome {
+    const previous = this.blobOf(run.pk, r.path);
     this.upsertFile.run({ run: run.pk, path: r.path, localPath: r.localPath, policy: r.policy, size: r.size ?? null, sha256: r.sha256 ?? null, now: Date.now() / 1000 });
+    if (previous !== null) this.deleteOrphanBlob.run({ id: previous });
+    return STORED;
+  }
+
+  /**
+   * A media file: its bytes are checked against the sha256 the client computed (a mismatch refuses the
+   * record, as a row behind the run's step is refused), stored once per content, and the run's file
+   * at `path` points at them (uploaded by the syncer, policy `now`). A blob the path pointed at before
+   * is deleted when no file points at it any more.
+   */
+  private applyMedia(run: ActiveRun, r: Extract<RecordMessage, { t: 'media' }>): ApplyOutcome {
+    const actual = createHash('sha256').update(r.bytes).digest('hex');
+    if (actual !== r.sha256) {
+      return { kind: 'dropped', reason: `media ${r.path} refused: its bytes have sha256 ${actual}, the record says ${r.sha256}` };
+    }
+    const now = Date.now() / 1000;
+    const found = this.blobBySha.get(r.sha256) as { id: number } | undefined;
+    const blob = found ? found.id : Number(this.insertBlob.run(r.sha256, r.bytes.length, now, asBuffer(r.bytes)).lastInsertRowid);
+    const previous = this.blobOf(run.pk, r.path);
+    this.upsertBlobFile.run({ run: run.pk, path: r.path, blob, size: r.bytes.length, sha256: r.sha256, now });
+    if (previous !== null && previous !== blob) this.deleteOrphanBlob.run({ id: previous });
+    return STORED;
+  }
+
+  /** The blob a run's file points at, or null (no such file, or one on disk). */
+  private blobOf(run: number, path: string): number | null {
+    return (this.blobOfFile.get(run, path) as { blob_id: number | null } | undefined)?.blob_id ?? null;
+  }
+
+  /** A custom chart, replacing the run's chart of the same key; the syncer puts it in `_wandb.visualize`. */
+  private applyChart(run: ActiveRun, r: Extract<RecordMessage, { t: 'chart' }>): ApplyOutcome {
+    this.upsertChart.run(run.pk, r.key, r.panelDefId, r.tableKey, JSON.stringify(r.fields), JSON.stringify(r.stringFields));
     return STORED;
   }
 
@@ -181,4 +234,9 @@ export class RecordWriter {
     run.droppedRows = Math.min(run.droppedRows + r.rows, Number.MAX_SAFE_INTEGER);
     return STORED;
   }
+}
+
+/** The bytes as a Buffer (the codec decodes binaries as Buffers already), without copying them. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

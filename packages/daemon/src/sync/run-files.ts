@@ -1,9 +1,10 @@
 /**
  * The files a run uploads: those the daemon produces (`wandb-metadata.json` at start; `config.yaml`,
- * `wandb-summary.json`, `output.log` at the end) and the run's `files` table entries (local paths on
- * disk, streamed from disk when PUT: never read whole into memory, never read synchronously). Each is
- * an item with a version (content sha256, or the recorded sha256/updated_at) so that an unchanged file
- * is not uploaded twice.
+ * `wandb-summary.json`, `output.log` at the end) and the run's `files` table entries: local paths on
+ * disk, streamed from disk when PUT (never read whole into memory, never read synchronously), and media
+ * whose bytes are a blob in the database (at most 12 MiB: read in one statement when the PUT starts,
+ * then sent in chunks). Each is an item with a version (content sha256, or the recorded
+ * sha256/updated_at) so that an unchanged file is not uploaded twice.
  */
 import { open } from 'node:fs/promises';
 import { release, type as osType } from 'node:os';
@@ -12,7 +13,7 @@ import { parseObject } from '../store/run-store.js';
 import { sha256 } from './file-stream-batch.js';
 import type { PendingFile, SyncRow, SyncStore } from './sync-store.js';
 import { SyncError, type UploadBody } from './wandb-http.js';
-import { configYaml, wrapConfig, outputLine, type StoredDefinition } from './wire-format.js';
+import { configYaml, wrapConfig, outputLine, telemetry, type StoredDefinition } from './wire-format.js';
 
 /** An upload body opened for one PUT; `close()` releases it whether or not it was read. */
 export interface OpenedUpload extends UploadBody {
@@ -34,18 +35,39 @@ export interface UploadItem {
 /** Bytes in memory go out in chunks of this size, so that the PUT's inactivity timeout sees progress. */
 const CHUNK_BYTES = 256 * 1024;
 
-/** A file whose bytes the daemon builds. */
-function generated(path: string, text: string): UploadItem {
-  const bytes = Buffer.from(text, 'utf8');
+/** Bytes in memory as an upload body, sent CHUNK_BYTES at a time. */
+function inMemory(bytes: Buffer): OpenedUpload {
   async function* chunks(): AsyncIterable<Uint8Array> {
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) yield bytes.subarray(at, at + CHUNK_BYTES);
   }
-  return { path, version: sha256(bytes), open: () => Promise.resolve({ size: bytes.length, chunks: chunks(), close: () => Promise.resolve() }) };
+  return { size: bytes.length, chunks: chunks(), close: () => Promise.resolve() };
 }
 
-/** A `files` table entry, streamed from its local path when uploaded. */
-export function fromFilesTable(file: PendingFile): UploadItem {
-  return { path: file.path, version: file.version, open: () => openLocal(file.local_path) };
+/** A file whose bytes the daemon builds. */
+function generated(path: string, text: string): UploadItem {
+  const bytes = Buffer.from(text, 'utf8');
+  return { path, version: sha256(bytes), open: () => Promise.resolve(inMemory(bytes)) };
+}
+
+/**
+ * A `files` table entry: streamed from its local path, or sent from its blob (media), when uploaded.
+ * The blob is read only when the PUT starts, so planning an upload round reads no bytes.
+ */
+export function fromFilesTable(file: PendingFile, store: SyncStore): UploadItem {
+  const { blob_id: blob, local_path: local } = file;
+  if (blob !== null) return { path: file.path, version: file.version, open: () => openBlob(store, blob, file.path) };
+  return { path: file.path, version: file.version, open: () => openLocal(local ?? '') };
+}
+
+/** Reads a media blob (null once it is gone: its file was replaced meanwhile). */
+function openBlob(store: SyncStore, blob: number, path: string): Promise<OpenedUpload | null> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = store.blob(blob);
+  } catch (error) {
+    return Promise.reject(new SyncError('retry', `cannot read the stored bytes of ${path}: ${(error as Error).message}`));
+  }
+  return Promise.resolve(bytes === undefined ? null : inMemory(bytes));
 }
 
 /** Opens a local file for streaming; the size comes from the open handle (the PUT's content-length). */
@@ -69,9 +91,9 @@ async function openLocal(localPath: string): Promise<OpenedUpload | null> {
   }
 }
 
-/** The run's wrapped config (as UpsertBucket sends it) from its stored config and definitions. */
+/** The run's wrapped config (as UpsertBucket sends it) from its stored config, definitions and charts. */
 export function wrappedConfigOf(row: SyncRow, store: SyncStore): Record<string, unknown> {
-  return wrapConfig(parseObject(row.config), store.definitions(row.pk) as StoredDefinition[]);
+  return wrapConfig(parseObject(row.config), store.definitions(row.pk) as StoredDefinition[], telemetry(), store.charts(row.pk));
 }
 
 /** `wandb-metadata.json`: where and how the run was started. */

@@ -4,8 +4,8 @@
  *
  *   1. full UpsertBucket, once per attachment (creates the run; the server answers its names)
  *   2. partial UpsertBucket: config-only, or name/tags/notes, once a change is `debounceMs` old
- *   3. uploads: `wandb-metadata.json` first; `files` entries with policy now/live when they appear or
- *      change; at the end of the run the produced files and `end` entries. Each file has its own retry
+ *   3. uploads: `wandb-metadata.json` first; `files` entries with policy now/live (media included, sent
+ *      from their blobs) when they appear or change; at the end of the run the produced files and `end` entries. Each file has its own retry
  *      state: one backing off is skipped (the turn falls through to file_stream and heartbeats), one
  *      refused for good (a fatal PUT answer) is recorded as failed, never failing the run
  *   4. file_stream: lines from the watermarks, the summary when changed, the `uploaded` list;
@@ -188,7 +188,7 @@ export class RunSyncer {
   private uploadsDue(row: SyncRow): UploadPlan {
     const { store } = this.deps;
     const terminal = row.state !== 'running';
-    const pending = store.pendingFiles(row.pk, terminal).map(fromFilesTable);
+    const pending = store.pendingFiles(row.pk, terminal).map((file) => fromFilesTable(file, store));
     const endOfRun = terminal && row.end_files_at !== row.updated_at;
     const metadata = store.uploadedVersion(row.pk, 'wandb-metadata.json') === undefined ? [metadataFile(row)] : [];
     const items = endOfRun ? [...notYetUploaded(row.pk, endOfRunFiles(row, store), store), ...pending] : [...metadata, ...pending];

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import type { RunRow } from '../store/run-store.js';
+import type { StoredChart } from './wire-format.js';
 import type { RemoteTarget } from './wandb-http.js';
 
 /** The streams with line watermarks, named as in `sync_watermarks.stream`. */
@@ -45,10 +46,11 @@ export interface SyncRow extends Pick<RunRow, SyncedRunColumns> {
   wm_output: number;
 }
 
-/** A `files` row that is not uploaded in its current version. */
+/** A `files` row that is not uploaded in its current version: a file on disk, or a media blob. */
 export interface PendingFile {
   path: string;
-  local_path: string;
+  local_path: string | null;
+  blob_id: number | null;
   policy: 'now' | 'live' | 'end';
   version: string;
 }
@@ -133,7 +135,9 @@ export class SyncStore {
       events: db.prepare<[number, number, number]>('SELECT line_no, line FROM events WHERE run_pk = ? AND line_no >= ? ORDER BY line_no LIMIT ?'),
       console: db.prepare<[number, number, number]>('SELECT line_no, stream, ts, text FROM console WHERE run_pk = ? AND line_no >= ? ORDER BY line_no LIMIT ?'),
       definitions: db.prepare<[number]>('SELECT definition FROM metric_definitions WHERE run_pk = ? ORDER BY name'),
-      pendingFiles: db.prepare(`SELECT f.path, f.local_path, f.policy, coalesce(f.sha256, CAST(f.updated_at AS TEXT)) AS version
+      charts: db.prepare<[number]>('SELECT key, panel_def_id, table_key, fields, string_fields FROM charts WHERE run_pk = ? ORDER BY key'),
+      blob: db.prepare<[number]>('SELECT data FROM blobs WHERE id = ?'),
+      pendingFiles: db.prepare(`SELECT f.path, f.local_path, f.blob_id, f.policy, coalesce(f.sha256, CAST(f.updated_at AS TEXT)) AS version
         FROM files f LEFT JOIN sync_files s ON s.run_pk = f.run_pk AND s.path = f.path
         WHERE f.run_pk = @pk AND (s.path IS NULL OR s.version <> coalesce(f.sha256, CAST(f.updated_at AS TEXT)))
           AND (f.policy <> 'end' OR @terminal = 1) ORDER BY f.path`),
@@ -310,6 +314,23 @@ export class SyncStore {
   /** The run's metric definitions as stored. */
   definitions(pk: number): unknown[] {
     return (this.stmts.definitions.all(pk) as { definition: string }[]).map((r) => JSON.parse(r.definition) as unknown);
+  }
+
+  /** The run's custom charts, by key. */
+  charts(pk: number): StoredChart[] {
+    const rows = this.stmts.charts.all(pk) as { key: string; panel_def_id: string; table_key: string; fields: string; string_fields: string }[];
+    return rows.map((r) => ({
+      key: r.key,
+      panelDefId: r.panel_def_id,
+      tableKey: r.table_key,
+      fields: JSON.parse(r.fields) as Record<string, string>,
+      stringFields: JSON.parse(r.string_fields) as Record<string, string>,
+    }));
+  }
+
+  /** The bytes of a media blob (one synchronous read of at most 12 MiB), or undefined when it is gone. */
+  blob(id: number): Buffer | undefined {
+    return (this.stmts.blob.get(id) as { data: Buffer } | undefined)?.data;
   }
 
   /** `files` entries not uploaded in their current version (`end` ones only once the run ended). */

@@ -1,6 +1,6 @@
 /**
- * How run data looks on the W&B wire: `output.log` lines, the wrapped config with `_wandb` (telemetry
- * and metric definitions), its unwrapping on resume, and `config.yaml`.
+ * How run data looks on the W&B wire: `output.log` lines, the wrapped config with `_wandb` (telemetry,
+ * metric definitions and custom charts), its unwrapping on resume, and `config.yaml`.
  */
 import { stringify as yamlStringify } from 'yaml';
 import { isPlainObject, type JsonObject, type MetricDefinition, type SummaryMode } from '@wandb-daemon/protocol';
@@ -66,14 +66,60 @@ export function telemetry(): Record<string, unknown> {
   return {};
 }
 
+/** A custom chart as stored in `charts` (the record without t, run, seq). */
+export interface StoredChart {
+  key: string;
+  panelDefId: string;
+  tableKey: string;
+  fields: Record<string, string>;
+  stringFields: Record<string, string>;
+}
+
+/**
+ * The `_wandb.visualize[key]` entry of a chart: W&B's Vega2 panel reading the run's summary table
+ * `tableKey`, exactly as Python's `CustomChartSpec.config_value` builds it (wandb/plot/custom_chart.py).
+ */
+export function visualizeEntry(chart: StoredChart): Record<string, unknown> {
+  return {
+    panel_type: 'Vega2',
+    panel_config: {
+      panelDefId: chart.panelDefId,
+      fieldSettings: chart.fields,
+      stringSettings: chart.stringFields,
+      transform: { name: 'tableWithLeafColNames' },
+      userQuery: {
+        queryFields: [
+          {
+            name: 'runSets',
+            args: [{ name: 'runSets', value: '${runSets}' }],
+            fields: [
+              { name: 'id', fields: [] },
+              { name: 'name', fields: [] },
+              { name: '_defaultColorIndex', fields: [] },
+              { name: 'summaryTable', args: [{ name: 'tableKey', value: chart.tableKey }], fields: [] },
+            ],
+          },
+        ],
+      },
+    },
+  };
+}
+
 /**
  * The config as Python sends it: every top-level key wrapped as `{"value": v}`, plus
- * `_wandb: {value: {t, m}}`.
+ * `_wandb: {value: {t, m}}`, and `visualize` (one panel per chart key) when the run has charts.
  */
-export function wrapConfig(config: JsonObject, definitions: readonly StoredDefinition[], t: Record<string, unknown> = telemetry()): Record<string, unknown> {
+export function wrapConfig(config: JsonObject, definitions: readonly StoredDefinition[], t: Record<string, unknown> = telemetry(), charts: readonly StoredChart[] = []): Record<string, unknown> {
   const wrapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) if (key !== '_wandb') wrapped[key] = { value };
-  wrapped._wandb = { value: { t, m: encodeMetricDefinitions(definitions) } };
+  const internal: Record<string, unknown> = { t, m: encodeMetricDefinitions(definitions) };
+  // Left out without charts, so that the config (and its hash) of a run without any stays as before.
+  if (charts.length > 0) {
+    const visualize: Record<string, unknown> = {};
+    for (const chart of charts) Object.defineProperty(visualize, chart.key, { value: visualizeEntry(chart), enumerable: true, writable: true, configurable: true });
+    internal.visualize = visualize;
+  }
+  wrapped._wandb = { value: internal };
   return wrapped;
 }
 

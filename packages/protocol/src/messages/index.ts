@@ -9,6 +9,7 @@ import { FileRef } from './file-ref.js';
 import { Finish, FinishReply } from './finish.js';
 import { Welcome } from './handshake.js';
 import { HistoryRow } from './history.js';
+import { CustomChart, MediaFile } from './media.js';
 import { MetricDefinition } from './metric-definition.js';
 import { Notice, Reply } from './reply.js';
 import { RunStart, RunStartReply } from './run-start.js';
@@ -28,6 +29,7 @@ export * from './file-ref.js';
 export * from './finish.js';
 export * from './handshake.js';
 export * from './history.js';
+export * from './media.js';
 export * from './metric-definition.js';
 export * from './reply.js';
 export * from './run-start.js';
@@ -47,6 +49,8 @@ export const RecordMessage = v.variant('t', [
   FileRef,
   Alert,
   DroppedRows,
+  MediaFile,
+  CustomChart,
 ]);
 export type RecordMessage = v.InferOutput<typeof RecordMessage>;
 

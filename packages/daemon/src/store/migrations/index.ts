@@ -4,10 +4,11 @@ import { migrate as applyMigrations, SchemaTooNewError, type Migration } from '@
 import * as initial from './0010-initial.js';
 import * as sync from './0020-sync.js';
 import * as syncEpochs from './0030-sync-epochs-and-file-retries.js';
+import * as mediaBlobs from './0040-media-blobs-and-charts.js';
 
 export { SchemaTooNewError, type Migration };
 
-export const MIGRATIONS: readonly Migration[] = [initial, sync, syncEpochs];
+export const MIGRATIONS: readonly Migration[] = [initial, sync, syncEpochs, mediaBlobs];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
