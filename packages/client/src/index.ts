@@ -12,7 +12,11 @@
  */
 import type { Config } from './config.js';
 import type { LoginOptions } from './login/options.js';
+import { Audio, Histogram, Html, Image, Object3D, Video } from './media/index.js';
+import { Table } from './media/table.js';
 import type { DefineMetricOptions, MetricSpec } from './metrics.js';
+import { plot, plots } from './plot/index.js';
+import { Graph, type WatchOptions } from './watch/index.js';
 import type { LogOptions, Run } from './run.js';
 import * as session from './session.js';
 import type { Summary } from './summary.js';
@@ -28,6 +32,13 @@ export type { LoginOptions } from './login/options.js';
 export type { LogOptions, Run, RunState } from './run.js';
 export type { Summary } from './summary.js';
 export { activeRuns, finish, init, run } from './session.js';
+export { Audio, CustomChart, Histogram, Html, Image, Object3D, Video, WBValue, histogram } from './media/index.js';
+export type { AudioOptions, HistogramOptions, HtmlOptions, ImageInput, ImageMode, ImageOptions, Object3DOptions, VideoOptions } from './media/index.js';
+export { Table } from './media/table.js';
+export type { TableOptions } from './media/table.js';
+export { plot, plots } from './plot/index.js';
+export { Graph, registerWatchAdapter } from './watch/index.js';
+export type { WatchAdapter, WatchOptions } from './watch/index.js';
 
 /**
  * Logs in to a W&B server (W&B's `wandb.login`): finds an API key (option, WANDB_API_KEY, netrc, or a
@@ -45,6 +56,18 @@ export async function login(options?: LoginOptions): Promise<boolean> {
 /** Logs to the current run (W&B's `wandb.log`). */
 export function log(data: PlainObject | Map<string, unknown>, options?: LogOptions | number): void {
   session.requireRun('wandb.log()').log(data, options);
+}
+
+/** Watches a model of the current run (W&B's `wandb.watch`); see {@link Run.watch}. */
+export function watch(models: readonly object[], options?: WatchOptions): Graph[];
+export function watch(models: object, options?: WatchOptions): Graph | null;
+export function watch(models: object | readonly object[], options?: WatchOptions): Graph | null | Graph[] {
+  return session.requireRun('wandb.watch()').watch(models as object, options);
+}
+
+/** Stops watching models of the current run (W&B's `wandb.unwatch`); all of them when none are given. */
+export function unwatch(models?: object | readonly object[] | null): void {
+  session.requireRun('wandb.unwatch()').unwatch(models);
 }
 
 /** Defines a metric of the current run (W&B's `wandb.define_metric`). */
@@ -78,8 +101,20 @@ const wandb = {
   finish: session.finish,
   defineMetric,
   define_metric: defineMetric,
+  watch,
+  unwatch,
   config,
   summary,
+  Histogram,
+  Image,
+  Video,
+  Audio,
+  Html,
+  Object3D,
+  Table,
+  Graph,
+  plot,
+  plots,
   activeRuns: session.activeRuns,
   /** The current run, or null. */
   get run(): Run | null {

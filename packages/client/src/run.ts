@@ -8,8 +8,13 @@ import { encodeBody, type FinishReply, type RunInfo } from '@wandb-daemon/protoc
 import { ConfigStore, type Config } from './config.js';
 import { UsageError, WandbError } from './errors.js';
 import { HistoryAccumulator, type CommittedRow } from './history.js';
+import { MediaCollector } from './media/collector.js';
+import type { MediaFileOut } from './media/wb-value.js';
 import { parseMetricDefinition, type DefineMetricOptions, type MetricSpec } from './metrics.js';
 import { SummaryStore, type Summary } from './summary.js';
+import type { Graph } from './watch/graph.js';
+import type { WatchOptions, WatchTarget } from './watch/types.js';
+import { unwatchModels, watchModels } from './watch/watch.js';
 import type { DaemonLink, LinkRun } from './transport/link.js';
 import { normalizeObject, type PlainObject } from './values.js';
 
@@ -120,6 +125,10 @@ export class Run {
   /** Step metrics with stepSync, and their latest logged values. */
   private readonly stepSync = new Map<string, MetricSpec>();
   private readonly stepMetricValues = new Map<string, unknown>();
+  /** The files and charts of the current `log` call (reused: most calls have none). */
+  private readonly media = new MediaCollector(true);
+  /** What `watch` logs through; one per run, so that `unwatch` and `finish` find its models. */
+  private watchTarget: WatchTarget | null = null;
 
   constructor(private readonly ctx: RunContext) {
     const { info } = ctx;
@@ -137,7 +146,10 @@ export class Run {
     this.startTime = info.startTime;
     this.history = new HistoryAccumulator(ctx.startingStep);
     this.configStore = new ConfigStore(info.config, ctx.allowValChange, (change) => this.send('config', { t: 'config', ...change }));
-    this.summaryStore = new SummaryStore(ctx.summary, (change) => this.send('summary', { t: 'summary', ...change }));
+    this.summaryStore = new SummaryStore(ctx.summary, (change, files) => {
+      this.sendFiles('summary', files);
+      this.send('summary', { t: 'summary', ...change });
+    });
     this.config = this.configStore.proxy();
     this.summary = this.summaryStore.proxy();
   }
@@ -169,7 +181,8 @@ export class Run {
 
   /**
    * Logs a dict of values to the run's history (see W&B's `run.log`). Throws a TypeError, having
-   * changed nothing, when a value cannot be logged.
+   * changed nothing, when a value cannot be logged. Rich values (Image, Histogram, ...) become W&B's
+   * JSON here, named for their key and step; the files they point at are sent before the row.
    */
   log(data: PlainObject | Map<string, unknown>, options?: LogOptions | number): void {
     this.assertRunning('log');
@@ -180,9 +193,13 @@ export class Run {
     if (commit !== undefined && commit !== null && typeof commit !== 'boolean') {
       throw new TypeError(`log() commit must be a boolean, got ${typeof commit}`);
     }
-    const normalized = normalizeObject(data, 'log()');
+    const media = this.media;
+    media.begin(step ?? this.history.step);
+    const normalized = normalizeObject(data, 'log()', media);
     const outcome = this.history.log(normalized, step ?? undefined, commit ?? undefined);
     if (outcome.kind === 'dropped') return this.onDroppedStep(outcome.step, outcome.current);
+    // Files and charts go before the rows that name them; a dropped or failed call sent none.
+    if (!media.isEmpty) this.sendMedia(media);
     for (const row of outcome.rows) this.commitRow(row);
   }
 
@@ -196,10 +213,29 @@ export class Run {
     return spec;
   }
 
+  /**
+   * Hooks into a model (W&B's `watch`): its gradients and/or parameters are logged as 64-bin
+   * histograms every `logFreq` batches (joining the next row), and its layers as `graph_<idx>` in the
+   * summary. TensorFlow.js LayersModels are built in; `registerWatchAdapter` adds other libraries.
+   * Returns the Graph (an array of them for an array of models).
+   */
+  watch(models: readonly object[], options?: WatchOptions): Graph[];
+  watch(models: object, options?: WatchOptions): Graph | null;
+  watch(models: object | readonly object[], options?: WatchOptions): Graph | null | Graph[] {
+    this.assertRunning('watch');
+    return watchModels(this.watchTargetOf(), models as object, options);
+  }
+
+  /** Stops watching `models` (all of this run's models when none are given). */
+  unwatch(models?: object | readonly object[] | null): void {
+    if (this.watchTarget) unwatchModels(this.watchTarget, models);
+  }
+
   /** Ends the run; resolves once the daemon has everything on disk. A second call returns the first. */
   finish(exitCode = 0): Promise<void> {
     if (this.finishing) return this.finishing;
     if (!Number.isSafeInteger(exitCode)) throw new TypeError(`finish() exitCode must be an integer, got ${String(exitCode)}`);
+    this.unwatch();
     this.flushPending();
     this.ctx.beforeFinish?.();
     this.stateValue = 'finishing';
@@ -220,6 +256,7 @@ export class Run {
   /** Commits the pending row and marks the run finishing; the caller sends the finish itself. */
   beginSyncFinish(): boolean {
     if (this.stateValue !== 'running') return false;
+    this.unwatch();
     this.flushPending();
     this.ctx.beforeFinish?.();
     this.stateValue = 'finishing';
@@ -244,9 +281,30 @@ export class Run {
     if (this.stateValue !== 'running') throw new WandbError(`run ${this.id} is finished; ${what}() needs a running run (call init() again for a new one)`);
   }
 
+  private watchTargetOf(): WatchTarget {
+    this.watchTarget ??= {
+      log: (data, options) => this.log(data, options),
+      setSummary: (key, value) => {
+        this.summary[key] = value;
+      },
+      warn: (message) => this.ctx.warn(message),
+    };
+    return this.watchTarget;
+  }
+
   private send(what: string, body: PlainObject & { t: string }): void {
     this.assertRunning(what);
     this.ctx.backend.record(body);
+  }
+
+  private sendFiles(what: string, files: Iterable<MediaFileOut>): void {
+    for (const file of files) this.send(what, { t: 'media', path: file.path, sha256: file.sha256, bytes: file.bytes });
+  }
+
+  private sendMedia(media: MediaCollector): void {
+    this.sendFiles('log', media.files.values());
+    for (const chart of media.charts) this.send('log', { t: 'chart', ...chart });
+    media.begin(0); // the bytes are encoded and queued; do not keep them alive until the next call
   }
 
   private flushPending(): void {

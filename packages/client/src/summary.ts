@@ -6,10 +6,13 @@
  */
 import { applyRowToSummary, pathKey, type AggregateState, type SummaryRule } from '@wandb-daemon/protocol/lite';
 import { dictProxy } from './dict-proxy.js';
+import { MediaCollector } from './media/collector.js';
+import type { MediaFileOut } from './media/wb-value.js';
 import { normalizeObject, type PlainObject } from './values.js';
 
+/** Sends a summary change, after the media files its values point at (rich values set in the summary). */
 export interface SummarySink {
-  (change: { set: PlainObject; remove: string[] }): void;
+  (change: { set: PlainObject; remove: string[] }, files: readonly MediaFileOut[]): void;
 }
 
 export interface SummaryMethods {
@@ -27,6 +30,8 @@ export class SummaryStore {
   readonly pinned = new Set<string>();
   readonly rules = new Map<string, SummaryRule>();
   private readonly aggregates: AggregateState = {};
+  /** Rich values set in the summary are named `<key>_summary_<sha>` (W&B's step 'summary'). */
+  private readonly media = new MediaCollector(false);
 
   constructor(
     readonly values: PlainObject,
@@ -39,12 +44,16 @@ export class SummaryStore {
   }
 
   update(input: unknown): void {
-    const values = normalizeObject(input, 'summary.update()');
+    this.media.begin('summary');
+    const values = normalizeObject(input, 'summary.update()', this.media);
+    if (Object.keys(values).length === 0) return;
+    // Sent before the store changes: a finished run throws here and the summary stays as it was.
+    this.sink({ set: values, remove: [] }, [...this.media.files.values()]);
+    this.media.begin('summary'); // sent: do not keep the bytes alive until the next update
     for (const [key, value] of Object.entries(values)) {
       this.values[key] = value;
       this.pinned.add(pathKey([key]));
     }
-    if (Object.keys(values).length > 0) this.sink({ set: values, remove: [] });
   }
 
   set(key: string, value: unknown): void {
@@ -55,7 +64,7 @@ export class SummaryStore {
     const had = Object.hasOwn(this.values, key) || this.pinned.has(pathKey([key]));
     delete this.values[key];
     this.pinned.delete(pathKey([key]));
-    if (had) this.sink({ set: {}, remove: [key] });
+    if (had) this.sink({ set: {}, remove: [key] }, []);
   }
 
   proxy(): Summary {

@@ -1,6 +1,9 @@
 /** What `log`, `config` and `summary` accept, and the TypeError for what they do not. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MediaCollector } from '../src/media/collector.js';
+import { Histogram } from '../src/media/histogram.js';
+import { Image } from '../src/media/image.js';
 import { normalizeObject } from '../src/values.js';
 
 describe('normalizeObject', () => {
@@ -90,5 +93,25 @@ describe('normalizeObject', () => {
   it('normalizes a single value', () => {
     assert.deepEqual(normalizeObject({ k: new Set(['a']) }, 'config').k, ['a']);
     assert.throws(() => normalizeObject({ k: () => 1 }, 'config'), /cannot log "k"/);
+  });
+
+  it('logs typed arrays of more than 32 values as 32-bin histograms when given a media collector (log, summary)', () => {
+    const media = new MediaCollector(true);
+    media.begin(0);
+    const ramp = Float32Array.from({ length: 33 }, (_, i) => i);
+    const out = normalizeObject({ ramp, short: new Uint8Array(32), nested: { ramp } }, 'log()', media);
+    const expected = { _type: 'histogram', values: [...new Array(31).fill(1), 2], bins: Array.from({ length: 33 }, (_, i) => i) };
+    assert.deepEqual(out, { ramp: expected, short: new Array(32).fill(0), nested: { ramp: expected } });
+    assert.deepEqual(normalizeObject({ ramp }, 'config.update()').ramp, Array.from(ramp), 'the config keeps lists');
+  });
+
+  it('turns rich values into their JSON with a collector, and refuses them without one', () => {
+    const media = new MediaCollector(false);
+    media.begin('summary');
+    const image = new Image([[255]]);
+    assert.deepEqual(normalizeObject({ h: new Histogram([1], { numBins: 1 }) }, 'summary.update()', media), { h: { _type: 'histogram', values: [1], bins: [0.5, 1.5] } });
+    assert.equal((normalizeObject({ i: image }, 'summary.update()', media).i as { path: string }).path, `media/images/i_summary_${image.sha256.slice(0, 20)}.png`);
+    assert.deepEqual([...media.files.keys()], [`media/images/i_summary_${image.sha256.slice(0, 20)}.png`]);
+    assert.throws(() => normalizeObject({ nested: { h: new Histogram([1]) } }, 'config.update()'), /cannot log "nested.h": a Histogram can be logged with run.log\(\) or set in run.summary, not in the config/);
   });
 });
