@@ -17,6 +17,10 @@
  *   (historySeries: the EMA over every point up to the window's end, then M4 of it as well), over
  *   the whole range and over a zoomed window of the middle 10% of the steps, each printed beside
  *   the same read without smoothing.
+ * - media reads: a run of READ_STEPS steps with a number and an image-file value every line and a
+ *   histogram every HISTOGRAM_EVERY lines, written through the store (its rows/s printed); then the
+ *   run's key types (historyKeyTypes, kept at ingest) and one key's values spread over the whole
+ *   range and over the middle 10% (historyValues, VALUES_LIMIT values), first and median.
  * Figures are printed; nothing is asserted. BENCH_SCALE scales the row and step counts (the read run
  * is capped at 1,000,000 steps).
  */
@@ -39,6 +43,8 @@ const READ_CHUNK = 10_000;
 const M4_BUCKETS = 1000;
 const READ_REPEAT = 5;
 const SMOOTHING = 0.9;
+const HISTOGRAM_EVERY = 1000;
+const VALUES_LIMIT = 1000;
 
 /** History line `step` as a Python client writes it. */
 function line(step: number): string {
@@ -170,6 +176,49 @@ function reads(): ReadFigures {
   }
 }
 
+interface MediaFigures {
+  ingest: number;
+  types: { first: number; median: number };
+  values: { label: string; time: { first: number; median: number } }[];
+}
+
+/** A history line with an image every step and a histogram every HISTOGRAM_EVERY steps. */
+function mediaLine(step: number): string {
+  const image = `{"_type":"image-file","path":"media/images/val/samples_${step}_0123456789abcdef0123.png","sha256":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","size":12345,"format":"png","width":64,"height":64}`;
+  const histogram = step % HISTOGRAM_EVERY === 0 ? `,"grads":{"_type":"histogram","values":[${Array.from({ length: 64 }, (_, i) => (i * step) % 97).join(',')}],"bins":[${Array.from({ length: 65 }, (_, i) => i / 64).join(',')}]}` : '';
+  return `{"_step":${step},"_runtime":${step * 0.01},"loss":${Math.exp(-step / 200_000)},"val":{"samples":${image}}${histogram}}`;
+}
+
+function mediaReads(): MediaFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'wandb-server-media-'));
+  const store = SqliteServerStore.open(join(dir, 'media.sqlite'));
+  try {
+    const viewer = store.createUser('bench');
+    const run = store.ensureRun(viewer.defaultEntity, 'bench', 'media');
+    const t0 = performance.now();
+    for (let offset = 0; offset < READ_STEPS; offset += READ_CHUNK) {
+      const content = Array.from({ length: Math.min(READ_CHUNK, READ_STEPS - offset) }, (_, k) => mediaLine(offset + k));
+      store.applyFileStream(run.id, { history: { offset, content } }, 1);
+    }
+    const ingest = READ_STEPS / ((performance.now() - t0) / 1000);
+    const types = timed(READ_REPEAT, () => store.historyKeyTypes(run.id).filter((k) => k.type !== 'number').length, 2);
+    const zoom = { minStep: Math.round(READ_STEPS * 0.45), maxStep: Math.round(READ_STEPS * 0.55) - 1 };
+    const values = [
+      { label: 'val.samples (image-file), whole range', key: 'val.samples', query: {} },
+      { label: 'val.samples (image-file), middle 10%', key: 'val.samples', query: zoom },
+      { label: `grads (histogram every ${HISTOGRAM_EVERY}), whole range`, key: 'grads', query: {} },
+      { label: 'loss (number), whole range', key: 'loss', query: {} },
+    ].map(({ label, key, query }) => {
+      const expected = Math.min(VALUES_LIMIT, store.historyValues(run.id, key, { ...query, limit: 0 }).total);
+      return { label, time: timed(READ_REPEAT, () => store.historyValues(run.id, key, { ...query, limit: VALUES_LIMIT }).values.length, expected) };
+    });
+    return { ingest, types, values };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const lines = Array.from({ length: ROWS }, (_, step) => line(step));
 const base = baseline(lines);
 const server = await serverIngest(lines);
@@ -191,3 +240,7 @@ for (const f of read.smoothed) {
   console.log(`    unsmoothed: ${ms(f.plain)}`);
   console.log(`    smoothed (${fmt(f.smoothedPoints)} smoothed points): ${ms(f.smoothed)}`);
 }
+const media = mediaReads();
+console.log(`media reads: a ${fmt(READ_STEPS)}-step run with an image every step (written through the store at ${fmt(media.ingest)} rows/s)`);
+console.log(`  key types (historyKeyTypes):  ${ms(media.types)}`);
+for (const v of media.values) console.log(`  ${VALUES_LIMIT} values of ${v.label}: ${ms(v.time)}`);

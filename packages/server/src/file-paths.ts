@@ -42,15 +42,32 @@ const CONTENT_TYPES: Record<string, string> = {
   py: 'text/x-python; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   html: 'text/html; charset=utf-8',
+  htm: 'text/html; charset=utf-8',
+  // Images (wandb.Image writes png, jpg, gif; users save the others).
   svg: 'image/svg+xml',
   png: 'image/png',
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
   gif: 'image/gif',
   webp: 'image/webp',
+  bmp: 'image/bmp',
+  // Video (wandb.Video: gif, mp4, webm, ogg).
   mp4: 'video/mp4',
+  webm: 'video/webm',
+  ogv: 'video/ogg',
+  ogg: 'video/ogg',
+  mov: 'video/quicktime',
+  // Audio (wandb.Audio writes wav).
   wav: 'audio/wav',
   mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  m4a: 'audio/mp4',
+  // 3D (wandb.Object3D: gltf, glb, obj, stl, babylon, and point clouds as .pts.json).
+  gltf: 'model/gltf+json',
+  glb: 'model/gltf-binary',
+  obj: 'model/obj',
+  stl: 'model/stl',
+  babylon: 'application/json',
   pt: 'application/octet-stream',
 };
 

@@ -14,6 +14,7 @@ import { errorBody } from './http/errors.js';
 import { loggableUrl, loggerOptions } from './http/logger.js';
 import { MAX_BODY_BYTES } from './http/raw-body.js';
 import { registerReadApi } from './http/read-api.js';
+import { registerSignedFiles } from './http/signed-files-route.js';
 import type { ServerServices } from './http/types.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerUploads } from './http/upload-route.js';
 import { ensurePrivateDir, loadOrCreateSecret } from '@wandb-daemon/storage-kit/private-fs';
@@ -133,6 +134,7 @@ async function buildApp(services: ServerServices, options: AppOptions): Promise<
   registerFileStream(app, services);
   registerUploads(app, services);
   registerReadApi(app, services);
+  registerSignedFiles(app, services);
   registerDashboard(app, options.dashboardDir);
   return app;
 }

@@ -51,6 +51,14 @@ describe('dashboard', () => {
     rmSync(join(dir, '..'), { recursive: true, force: true });
   });
 
+  it('the CSP frames only this origin (the signed, sandboxed user HTML) and is framed by nobody', () => {
+    const directives = new Map(DASHBOARD_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(' ')]));
+    assert.equal(directives.get('frame-src'), "'self'");
+    assert.equal(directives.get('frame-ancestors'), "'none'");
+    assert.equal(directives.get('default-src'), "'self'");
+    assert.equal(directives.get('connect-src'), "'self'");
+  });
+
   it('serves the page, favicon and assets without a key, with the security headers', async () => {
     for (const path of ['/', '/index.html']) {
       const page = await fetch(`${server.url}${path}`);

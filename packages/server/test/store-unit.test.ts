@@ -141,7 +141,7 @@ describe('SQLite store', () => {
     db.close();
     assert.throws(() => SqliteServerStore.open(path), SchemaTooNewError);
     const mem = new Database(':memory:');
-    assert.deepEqual(migrate(mem), [10]);
+    assert.deepEqual(migrate(mem), [10, 20]);
     assert.deepEqual(migrate(mem), []);
     mem.close();
   });

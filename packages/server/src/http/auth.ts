@@ -1,7 +1,8 @@
 /**
  * Authentication: HTTP Basic with user `api` and the API key as password, on every route except
- * `GET`/`HEAD` of `/healthz` and of the dashboard's files (dashboard-route.ts), upload PUTs (those
- * carry a signed token in the URL) and the live socket's upgrade (its first message carries the key:
+ * `GET`/`HEAD` of `/healthz`, of the dashboard's files (dashboard-route.ts) and of signed file URLs
+ * (signed-files-route.ts), upload PUTs (those two carry a signed token in the URL) and the live
+ * socket's upgrade (its first message carries the key:
  * browsers cannot set headers on a WebSocket). A missing or unknown key is 401 with
  * `{"errors":[{"message"}]}`; on /graphql the body also has `"data":{"viewer":null}`, which is what
  * clients expect from W&B for a bad key. The 401 carries a Basic `WWW-Authenticate` challenge unless
@@ -14,6 +15,7 @@ import { LIVE_PATH } from '../live/live-route.js';
 import type { ServerStore } from '../store/server-store.js';
 import { isDashboardPath } from './dashboard-route.js';
 import { errorBody } from './errors.js';
+import { SIGNED_FILES_PREFIX } from './signed-files-route.js';
 
 /** Path prefix of upload URLs (token-authenticated). */
 export const UPLOAD_PREFIX = '/upload/';
@@ -22,7 +24,7 @@ const isPublic = (request: FastifyRequest) => {
   const path = request.url.split('?', 1)[0]!;
   const read = request.method === 'GET' || request.method === 'HEAD';
   return (
-    (read && (path === '/healthz' || isDashboardPath(path))) ||
+    (read && (path === '/healthz' || isDashboardPath(path) || path.startsWith(SIGNED_FILES_PREFIX))) ||
     (request.method === 'GET' && path === LIVE_PATH && request.headers.upgrade?.toLowerCase() === 'websocket') ||
     (request.method === 'PUT' && path.startsWith(UPLOAD_PREFIX))
   );

@@ -3,7 +3,8 @@
  * `/assets/*` (bundle, styles, source maps), from the dashboard package's built files (`dist/app`),
  * without auth: the page asks for the key and sends it with every API request. Every reply here
  * carries a strict Content-Security-Policy (same-origin scripts only; the origin's API answers with
- * the user's data), nosniff and no-referrer. index.html is revalidated on every load (it names the
+ * the user's data; frames only from this origin: the signed, sandboxed user HTML of
+ * signed-files-route.ts), nosniff and no-referrer. index.html is revalidated on every load (it names the
  * assets); assets may be cached for ASSET_MAX_AGE_SECONDS. Paths are resolved by @fastify/static,
  * which refuses `..`, encoded separators and dotfiles. Without a built dashboard `/` answers 503.
  */
@@ -14,7 +15,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** The Content-Security-Policy of every dashboard reply. */
-export const DASHBOARD_CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const DASHBOARD_CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Seconds a browser may reuse an asset (their names carry no hash: keep it short). */
 const ASSET_MAX_AGE_SECONDS = 60;

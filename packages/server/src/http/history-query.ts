@@ -6,10 +6,12 @@
  * (0 <= w < 1, default 0) a series reply also carries the key's TensorBoard EMA, computed over every
  * raw point from the run's first and reduced like the raw points (store/history-smoothing.ts), so
  * the smoothed line is the same whatever the zoom, the chart's width or the run's length.
+ * Values replies give one key's values themselves (images, histograms, tables...), spread evenly
+ * over a step window (store/history-spread.ts).
  */
 import { parseJsonObject } from '@wandb-daemon/protocol';
 import type { SeriesResult } from '../store/history-series.js';
-import type { ChartPoint, ServerStore } from '../store/server-store.js';
+import type { ChartPoint, ServerStore, StepValue } from '../store/server-store.js';
 
 /** Rows per history reply, at most. */
 const MAX_HISTORY_PAGE = 10_000;
@@ -45,6 +47,23 @@ interface HistorySeriesReply {
    * differ from `points`' inside a bucket) with the smoothed values of the same edge points.
    */
   smoothed?: ChartPoint[];
+}
+
+/** Values per values reply, unless the query says otherwise. */
+const DEFAULT_VALUES_LIMIT = 1000;
+
+/** Values per values reply, at most. */
+const MAX_VALUES_LIMIT = 10_000;
+
+/**
+ * A values reply: the key, its non-null values in the window (at most the limit, spread evenly
+ * over the window when it holds more, the first and the last included) in (step, line) order, and
+ * how many the window holds.
+ */
+interface HistoryValuesReply {
+  key: string;
+  values: StepValue[];
+  total: number;
 }
 
 /** A finite decimal number (no hex, no blanks, no Infinity). */
@@ -114,6 +133,22 @@ export function readHistorySeries(store: ServerStore, runId: number, q: Record<s
   const reply: HistorySeriesReply = { key, x, rawCount: result.rawCount, aggregated: result.aggregated, bucketWidth: result.bucketWidth, points: chartPoints(result) };
   if (result.smoothed) reply.smoothed = chartPoints(result.smoothed);
   return reply;
+}
+
+/**
+ * The values reply for `key=K&minStep=&maxStep=&limit=`: the key's non-null values in the step
+ * window, `total` of them, at most `limit` (default DEFAULT_VALUES_LIMIT, at most MAX_VALUES_LIMIT:
+ * more is taken as that) spread evenly over the window; or `{error}` for malformed parameters.
+ */
+export function readHistoryValues(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistoryValuesReply | { error: string } {
+  const key = q.key ?? '';
+  if (typeof key !== 'string' || key === '') return { error: 'key is required, once' };
+  const minStep = intOrUndefined(q.minStep);
+  const maxStep = intOrUndefined(q.maxStep);
+  const limit = intOrUndefined(q.limit) ?? DEFAULT_VALUES_LIMIT;
+  if ([minStep, maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) return { error: 'minStep, maxStep and limit must be integers (limit >= 0)' };
+  const { total, values } = store.historyValues(runId, key, { minStep, maxStep, limit: Math.min(limit, MAX_VALUES_LIMIT) });
+  return { key, values, total };
 }
 
 /** Points as [x, y], the edge points first and last. */

@@ -7,26 +7,45 @@
  *   GET  /api/v1/projects
  *   GET  /api/v1/runs/:entity/:project
  *   GET  /api/v1/runs/:entity/:project/:run
+ *        (the run, plus `files`, `historyKeys`, `metrics` (store/metric-info.ts),
+ *        `historyKeyTypes: {key: type}`: for every history key 'number' when its values are numbers,
+ *        else the `_type` of its last typed value ('image-file', 'histogram', 'table-file'...), else
+ *        'json'; and `charts: [{key, panelDefId, tableKey, fields, stringFields}]`, the custom
+ *        charts of `_wandb.visualize` (store/custom-charts.ts))
  *   GET  /api/v1/runs/:entity/:project/:run/history?keys=a,b&minStep=&maxStep=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/history/m4?key=K&x=_step&buckets=N&min=&max=&raw=1000&smoothing=0
  *        (minStep/maxStep: integer aliases of min/max when x is _step; smoothing: TensorBoard's EMA
  *        weight, 0 <= w < 1, over every raw point from the run's first; above 0 the reply adds
  *        `smoothed`, reduced like `points`; reply in history-query.ts)
+ *   GET  /api/v1/runs/:entity/:project/:run/history/values?key=K&minStep=&maxStep=&limit=1000
+ *        → {key, values: [{step, value}], total}: the key's non-null values in the step window, in
+ *        step order (numbers as numbers, typed values such as images parsed); `total` counts the
+ *        window's values; when it exceeds `limit` (default 1000, at most 10000), `limit` values
+ *        spread evenly over the window, the first and the last included (limit 1: the last)
  *   GET  /api/v1/runs/:entity/:project/:run/events?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/output?from=&limit=
  *   GET  /api/v1/runs/:entity/:project/:run/files/<path>
+ *        (served with `content-security-policy: sandbox`: no script of a file runs)
+ *   GET  /api/v1/runs/:entity/:project/:run/file-url?path=P
+ *        → {url}: `/api/v1/signed-files/<token>/<path>`, a URL of the uploaded file P valid for 10
+ *        minutes without the key (for a sandboxed iframe); 404 for a file not uploaded
+ *   GET  /api/v1/signed-files/<token>/<path>
+ *        (no key: the file, sandboxed with scripts allowed; 403 for a bad or expired token or
+ *        another path; signed-files-route.ts)
  *   POST /api/v1/runs/:entity/:project/:run/stop
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseJsonObject, toStrictJsonValue } from '@wandb-daemon/protocol';
 import { blobLocation, contentTypeOf } from '../file-paths.js';
+import { customCharts } from '../store/custom-charts.js';
 import { metricInfos } from '../store/metric-info.js';
 import { memberEntity } from '../graphql/context.js';
 import type { RunRecord } from '../store/server-store.js';
 import { sendError } from './errors.js';
-import { intOrUndefined, readHistory, readHistorySeries } from './history-query.js';
+import { intOrUndefined, readHistory, readHistorySeries, readHistoryValues } from './history-query.js';
 import { parseRunConfig, runDetailJson, runListJson } from './run-json.js';
+import { signedFileUrl } from './signed-files-route.js';
 import type { ServerServices } from './types.js';
 
 interface RunParams {
@@ -90,11 +109,15 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       const run = findRun(request, reply);
       if (!run) return reply;
       const config = parseRunConfig(run);
+      const keyTypes = store.historyKeyTypes(run.id);
       return {
         ...runDetailJson(run, config),
         files: store.files(run.id).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, uploaded: f.uploaded, updatedAt: new Date(f.updatedAt * 1000).toISOString() })),
-        historyKeys: store.historyKeys(run.id),
+        historyKeys: keyTypes.map((k) => k.key),
+        // fromEntries defines each key as data: a "__proto__" key stays a key.
+        historyKeyTypes: Object.fromEntries(keyTypes.map((k) => [k.key, k.type])),
         metrics: metricInfos(config),
+        charts: customCharts(config),
       };
     });
 
@@ -109,6 +132,13 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistorySeries(store, run.id, request.query);
+      return 'error' in result ? sendError(reply, 400, result.error) : result;
+    });
+
+    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/history/values', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const result = readHistoryValues(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
@@ -139,6 +169,16 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .send(createReadStream(blobLocation(services.filesDir, file.blob)));
+    });
+
+    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/file-url', async (request, reply) => {
+      const run = findRun(request, reply);
+      if (!run) return reply;
+      const path = request.query.path;
+      if (typeof path !== 'string' || path === '') return sendError(reply, 400, 'path is required, once');
+      const file = store.file(run.id, path);
+      if (!file?.blob) return sendError(reply, 404, `no uploaded file ${path}`);
+      return { url: signedFileUrl(services.secret, run.id, file.path) };
     });
 
     scope.post<{ Params: RunParams }>('/api/v1/runs/:entity/:project/:run/stop', async (request, reply) => {

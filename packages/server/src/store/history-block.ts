@@ -13,6 +13,7 @@
  */
 import { endianness } from 'node:os';
 import { summarize } from './history-m4.js';
+import { NULL_JSON, typeOfJson } from './history-values.js';
 
 /** log2 of the lines per block. */
 const BLOCK_SHIFT = 10;
@@ -130,6 +131,30 @@ export function decodeBlock(row: BlockRow, blockNo: number, scratch?: BlockScrat
   const { lines, steps } = decodeSteps(row, blockNo, scratch);
   const nums = row.nums !== null ? blobView(row.nums, Float64Array) : (scratch ? scratch.nums.subarray(0, row.n) : new Float64Array(row.n)).fill(Number.NaN);
   return { lines, steps, nums, extras: decodeExtras(row.extras) };
+}
+
+/** What a block's values are: numbers, nulls, others, and the `_type` of its last typed value (by line). */
+export interface BlockKinds {
+  numbers: number;
+  nulls: number;
+  others: number;
+  /** Null when no value is an object with a string `_type` (or when not asked for). */
+  lastType: string | null;
+}
+
+/** The kinds of a block's values (of none for null); the last type only when `withType`. */
+export function blockKinds(block: Pick<Block, 'lines' | 'extras'> | null, withType: boolean): BlockKinds {
+  if (block === null) return { numbers: 0, nulls: 0, others: 0, lastType: null };
+  const extras = block.extras;
+  if (extras === null) return { numbers: block.lines.length, nulls: 0, others: 0, lastType: null };
+  let nulls = 0;
+  for (const json of extras.values()) if (json === NULL_JSON) nulls += 1;
+  let lastType: string | null = null;
+  if (withType) {
+    const offsets = [...extras.keys()].sort((a, b) => b - a);
+    for (let i = 0; i < offsets.length && lastType === null; i += 1) lastType = typeOfJson(extras.get(offsets[i]!)!);
+  }
+  return { numbers: block.lines.length - extras.size, nulls, others: extras.size - nulls, lastType };
 }
 
 /** Applies edits (in order: a later edit of a line wins) to a block; null when it ends up empty. */

@@ -32,6 +32,24 @@ export function decodeLeaf(num: number | null, json: string | null): unknown {
   return json === null ? null : parseWandbJson(json);
 }
 
+/**
+ * The `_type` of a stored non-numeric value (W&B JSON) that is an object with a string `_type`
+ * (an image, a histogram, a table...), else null. Only text that can hold one is parsed.
+ */
+export function typeOfJson(json: string): string | null {
+  if (json.charCodeAt(0) !== 0x7b || !json.includes('"_type"')) return null;
+  try {
+    const value = parseWandbJson(json);
+    const type = isPlainObject(value) && Object.hasOwn(value, '_type') ? value._type : undefined;
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
+  }
+}
+
+/** W&B JSON of a null value, as stored (a null is a value of its key, but no chart or media one). */
+export const NULL_JSON = 'null';
+
 /** Flattens a parsed history row, leaving out `_step` (it is a column of its own). */
 export function flattenRow(row: Record<string, unknown>): FlatValue[] {
   const out: FlatValue[] = [];

@@ -3,9 +3,11 @@
  * files. The SQLite implementation lives in ./sqlite; routes and resolvers only see this interface.
  */
 import type { SeriesQuery, SeriesResult } from './history-series.js';
+import type { SpreadValues } from './history-spread.js';
 
 export type { ChartPoint, M4Bucket, M4Point, M4Result } from './history-m4.js';
 export type { SeriesQuery, SeriesResult } from './history-series.js';
+export type { SpreadValues, StepValue } from './history-spread.js';
 
 /** The run states a W&B client can see. */
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed' | 'preempting';
@@ -185,6 +187,19 @@ export interface ServerStore {
 
   // lines
   historyKeys(runId: number): string[];
+  /**
+   * Every history key with what it holds, by name: 'number' when its values are numbers, else the
+   * `_type` of its last typed value ('image-file', 'histogram'...), else 'json'. Null values count
+   * for nothing. One row per key, whatever the run's length (kept at ingest).
+   */
+  historyKeyTypes(runId: number): { key: string; type: string }[];
+  /**
+   * The non-null values of one flattened key (exact name) in the step window: `total`, how many, and
+   * at most `limit` of them spread evenly (the first and the last included; history-spread.ts), in
+   * (step, line) order, numbers as numbers and other values parsed. Empty for a key the run lacks.
+   * Throws RangeError for a limit that is not a non-negative integer.
+   */
+  historyValues(runId: number, key: string, query: HistoryQuery): SpreadValues;
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery): HistoryRow[];
   /**
    * One flattened key (exact name) against x = `_step` or another history key, in an x window: every

@@ -2,11 +2,12 @@
 import type Database from 'better-sqlite3';
 import { migrate as applyMigrations, SchemaTooNewError, type Migration } from '@wandb-daemon/storage-kit/sqlite';
 import * as initial from './0010-initial.js';
+import * as historyKeyTypes from './0020-history-key-types.js';
 
 export { SchemaTooNewError, type Migration };
 
 /** Every migration this build knows, oldest first. */
-const MIGRATIONS: readonly Migration[] = [initial];
+const MIGRATIONS: readonly Migration[] = [initial, historyKeyTypes];
 
 const OWNER = { product: 'wandb-server', remedy: 'Upgrade @wandb-daemon/server, or use another --data-dir.' };
 

@@ -1,6 +1,7 @@
 /**
  * The history_blocks table: writes edits block by block (read-modify-write, inside the caller's
- * transaction) and reads one key over a step window, either as values or as M4 buckets. Reads scan
+ * transaction; the kinds of each key's values follow, history-key-types.ts) and reads one key over
+ * a step window, either as values or as M4 buckets. Reads scan
  * the key's block headers (small columns, no BLOB pages), then fetch and decode only the blocks
  * whose step range overlaps the window, runs of them with one statement; M4 merges the stored
  * summary of a block that falls inside one bucket instead. Steps are non-decreasing in practice;
@@ -9,10 +10,11 @@
  */
 import type Database from 'better-sqlite3';
 import { parseWandbJson } from '@wandb-daemon/protocol';
-import { applyEdits, BLOCK_LINES, decodeBlock, decodeSummary, encodeBlock, newScratch, type BlockEdits, type BlockRow } from '../history-block.js';
+import { applyEdits, BLOCK_LINES, blockKinds, decodeBlock, decodeSummary, encodeBlock, newScratch, type BlockEdits, type BlockRow } from '../history-block.js';
 import { AlignedM4Accumulator, alignedWidth, bucketPoints, SUMMARY_SLOTS, type M4Accumulator } from '../history-m4.js';
 import { EdgePoints, EMPTY_SERIES, PointBuffer, windowOf, type SeriesQuery, type SeriesResult, type SmoothedSeries } from '../history-series.js';
 import { smoothedLike, smoothedSeries } from '../history-smoothing.js';
+import { HistoryKeyTypes, type BlockChange } from './history-key-types.js';
 
 const { COUNT, FIRST, LAST } = SUMMARY_SLOTS;
 
@@ -51,7 +53,8 @@ export const KEY_BLOCKS_SQL = 'SELECT block_no, min_step, max_step, sorted, summ
 export const MIN_STEP = Number.MIN_SAFE_INTEGER;
 export const MAX_STEP = Number.MAX_SAFE_INTEGER;
 
-const BLOCK_COLUMNS = 'n, first_line, last_line, min_step, max_step, sorted, summary, lines, steps, nums, extras';
+/** A block row's columns (BlockRow), in table order: the non-numeric values (extras) last. */
+export const BLOCK_COLUMNS = 'n, first_line, last_line, min_step, max_step, sorted, summary, lines, steps, nums, extras';
 
 /** A run of one key's blocks, BLOBs included: a range of the (run, key, block) index. */
 export const KEY_BLOCK_RANGE_SQL = `SELECT block_no, ${BLOCK_COLUMNS} FROM history_blocks WHERE run_id = ? AND key_id = ? AND block_no BETWEEN ? AND ? AND max_step >= ? AND min_step <= ? ORDER BY block_no`;
@@ -61,8 +64,10 @@ export class HistoryBlocks {
   private readonly statements;
   /** Decode target of reads (synchronous: one block at a time). */
   private readonly scratch = newScratch();
+  private readonly keyTypes: HistoryKeyTypes;
 
   constructor(db: Database.Database) {
+    this.keyTypes = new HistoryKeyTypes(db);
     this.statements = {
       block: db.prepare<[number, number, number], BlockRow>(`SELECT ${BLOCK_COLUMNS} FROM history_blocks WHERE run_id = ? AND key_id = ? AND block_no = ?`),
       // One statement for a run of blocks: far cheaper than a lookup per block.
@@ -81,12 +86,18 @@ export class HistoryBlocks {
     };
   }
 
-  /** Applies one request's edits: one read and one write per touched (key, block). */
+  /**
+   * Applies one request's edits: one read and one write per touched (key, block), then one update
+   * of each touched key's value kinds (history-key-types.ts).
+   */
   write(runId: number, edits: KeyEdits): void {
     for (const [keyId, blocks] of edits) {
+      const changes: BlockChange[] = [];
       for (const [blockNo, blockEdits] of blocks) {
         const row = this.statements.block.get(runId, keyId, blockNo);
-        const block = applyEdits(row ? decodeBlock(row, blockNo) : null, blockNo, blockEdits);
+        const old = row ? decodeBlock(row, blockNo) : null;
+        const block = applyEdits(old, blockNo, blockEdits);
+        changes.push({ blockNo, before: blockKinds(old, false), after: blockKinds(block, true) });
         if (block === null) {
           if (row) this.statements.remove.run(runId, keyId, blockNo);
           continue;
@@ -94,6 +105,7 @@ export class HistoryBlocks {
         const r = encodeBlock(block, blockNo);
         this.statements.upsert.run(runId, keyId, blockNo, r.n, r.first_line, r.last_line, r.min_step, r.max_step, r.sorted, r.summary, r.lines, r.steps, r.nums, r.extras);
       }
+      this.keyTypes.apply(runId, keyId, changes);
     }
   }
 
@@ -236,37 +248,9 @@ export class HistoryBlocks {
     }
   }
 
-  /**
-   * Calls `fn` for each block `pick` selects, and for no other, fetching runs of consecutive ones
-   * (in `headers`) with one statement; stops when `fn` returns false, and then returns false.
-   * `headers` may skip blocks (those outside a window, where steps went back), so a run's block
-   * numbers can have others between them: the statement keeps to the run's step range, and a row
-   * the run does not list is passed over.
-   */
-  private forEachBlock(runId: number, keyId: number, headers: readonly BlockHeader[], pick: readonly boolean[], fn: (row: BlockRow & { block_no: number }) => unknown): boolean {
-    let from = 0;
-    while (from < headers.length) {
-      if (!pick[from]) {
-        from += 1;
-        continue;
-      }
-      let to = from + 1;
-      let lo = headers[from]!.min_step;
-      let hi = headers[from]!.max_step;
-      for (; to < headers.length && pick[to]; to += 1) {
-        lo = Math.min(lo, headers[to]!.min_step);
-        hi = Math.max(hi, headers[to]!.max_step);
-      }
-      let next = from;
-      for (const row of this.statements.blocks.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, lo, hi)) {
-        // Rows come in block order, each picked header's among them.
-        if (next === to || row.block_no !== headers[next]!.block_no) continue;
-        next += 1;
-        if (fn(row) === false) return false;
-      }
-      from = to;
-    }
-    return true;
+  /** forEachBlockRun over this store's block rows. */
+  private forEachBlock(runId: number, keyId: number, headers: readonly BlockSpan[], pick: readonly boolean[], fn: (row: BlockRow & { block_no: number }) => unknown): boolean {
+    return forEachBlockRun(this.statements.blocks, runId, keyId, headers, pick, fn);
   }
 
   /** Calls `visit` for each numeric value of a block (NaN and ±Infinity included), in line order. */
@@ -295,6 +279,54 @@ export class HistoryBlocks {
       if (step >= lo && step <= hi && (extras === null || !extras.has(lines[i]! - base))) acc.add(step, nums[i]!, lines[i]!);
     }
   }
+}
+
+/** Where a block is: its number and step range (a header's first columns). */
+export interface BlockSpan {
+  block_no: number;
+  min_step: number;
+  max_step: number;
+}
+
+/**
+ * Calls `fn` for each block `pick` selects, and for no other, fetching runs of consecutive ones
+ * (in `headers`) with one call of `range` (KEY_BLOCK_RANGE_SQL, or a statement with its parameters
+ * and order); stops when `fn` returns false, and then returns false. `headers` may skip blocks
+ * (those outside a window, where steps went back), so a run's block numbers can have others
+ * between them: the statement keeps to the run's step range, and a row the run does not list is
+ * passed over.
+ */
+export function forEachBlockRun<Row extends { block_no: number }>(
+  range: Database.Statement<[number, number, number, number, number, number], Row>,
+  runId: number,
+  keyId: number,
+  headers: readonly BlockSpan[],
+  pick: readonly boolean[],
+  fn: (row: Row) => unknown,
+): boolean {
+  let from = 0;
+  while (from < headers.length) {
+    if (!pick[from]) {
+      from += 1;
+      continue;
+    }
+    let to = from + 1;
+    let lo = headers[from]!.min_step;
+    let hi = headers[from]!.max_step;
+    for (; to < headers.length && pick[to]; to += 1) {
+      lo = Math.min(lo, headers[to]!.min_step);
+      hi = Math.max(hi, headers[to]!.max_step);
+    }
+    let next = from;
+    for (const row of range.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, lo, hi)) {
+      // Rows come in block order, each picked header's among them.
+      if (next === to || row.block_no !== headers[next]!.block_no) continue;
+      next += 1;
+      if (fn(row) === false) return false;
+    }
+    from = to;
+  }
+  return true;
 }
 
 /** Collects values into growing typed arrays, keeping only the first `limit` by (step, line). */

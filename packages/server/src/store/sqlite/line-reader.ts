@@ -7,9 +7,12 @@
 import type Database from 'better-sqlite3';
 import { EMPTY_SERIES, type SeriesQuery, type SeriesResult } from '../history-series.js';
 import { EMPTY_SMOOTHED, EMPTY_SMOOTHED_SERIES } from '../history-smoothing.js';
+import type { SpreadValues } from '../history-spread.js';
 import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
+import { HistoryKeyTypes } from './history-key-types.js';
+import { HistoryKeyValues } from './history-key-values.js';
 import { HistoryPairs } from './history-pairs.js';
 import { parseJsonObject } from '@wandb-daemon/protocol';
 
@@ -18,9 +21,13 @@ export class LineReader {
   private readonly statements;
   private readonly blocks: HistoryBlocks;
   private readonly pairs: HistoryPairs;
+  private readonly keyTypes: HistoryKeyTypes;
+  private readonly values: HistoryKeyValues;
 
   constructor(db: Database.Database) {
+    this.keyTypes = new HistoryKeyTypes(db);
     this.blocks = new HistoryBlocks(db);
+    this.values = new HistoryKeyValues(db, this.blocks);
     this.pairs = new HistoryPairs(db);
     this.statements = {
       keyId: db.prepare<[number, string], { id: number }>('SELECT k.id FROM run_history_keys r JOIN history_keys k ON k.id = r.key_id WHERE r.run_id = ? AND k.name = ?'),
@@ -43,6 +50,16 @@ export class LineReader {
 
   historyKeys(runId: number): string[] {
     return this.statements.keys.all(runId).map((row) => row.name);
+  }
+
+  historyKeyTypes(runId: number): { key: string; type: string }[] {
+    return this.keyTypes.types(runId);
+  }
+
+  historyValues(runId: number, key: string, query: HistoryQuery): SpreadValues {
+    const keyId = this.statements.keyId.get(runId, key)?.id;
+    if (keyId === undefined) return { total: 0, values: [] };
+    return this.values.spread(runId, keyId, query.minStep ?? MIN_STEP, query.maxStep ?? MAX_STEP, query.limit);
   }
 
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery): HistoryRow[] {

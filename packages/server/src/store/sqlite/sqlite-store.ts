@@ -119,6 +119,15 @@ export class SqliteServerStore implements ServerStore {
     return this.reader.historyKeys(runId);
   }
 
+  historyKeyTypes(runId: number) {
+    return this.reader.historyKeyTypes(runId);
+  }
+
+  historyValues(runId: number, key: string, query: HistoryQuery) {
+    if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new RangeError(`limit must be a non-negative integer, not ${query.limit}`);
+    return this.reader.historyValues(runId, key, query);
+  }
+
   historyByKeys(runId: number, keys: readonly string[], query: HistoryQuery) {
     return this.reader.historyByKeys(runId, keys, query);
   }
