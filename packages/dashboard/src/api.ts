@@ -90,6 +90,50 @@ export interface RunDetail extends RunListItem {
   files: FileInfo[];
   historyKeys: string[];
   metrics: MetricInfo[];
+  /**
+   * What each history key holds: 'number', a W&B `_type` ('image-file', 'histogram', ...) or
+   * 'json' (anything else). Absent from a server without media support.
+   */
+  historyKeyTypes?: Record<string, string>;
+  /** Custom charts (`wandb.plot.*`, `wandb.plot_table`) of the run. Absent from an older server. */
+  charts?: CustomChartSpec[];
+}
+
+/** A custom chart: a Vega panel definition drawn from the table logged under `tableKey`. */
+export interface CustomChartSpec {
+  /** The key the chart was logged under. */
+  key: string;
+  /** The panel definition (`wandb/line/v0`, `wandb/confusion_matrix/v1`...). */
+  panelDefId: string;
+  /** The summary (or history) key holding the chart's table-file. */
+  tableKey: string;
+  /** Panel field → table column. */
+  fields: Record<string, string>;
+  /** Panel string setting → value (title, axis labels). */
+  stringFields: Record<string, string>;
+}
+
+/** One history value of a key at a step (typed values as logged, non-finite numbers as tokens). */
+export interface StepValue {
+  step: number;
+  value: unknown;
+}
+
+/** The values of one history key over a step window. */
+export interface HistoryValuesReply {
+  key: string;
+  /** In step order; at most the limit asked, evenly spread over the window when it holds more. */
+  values: StepValue[];
+  /** Values the window holds. */
+  total: number;
+}
+
+/** Which values of a key to fetch. */
+export interface HistoryValuesQuery {
+  key: string;
+  minStep?: number;
+  maxStep?: number;
+  limit?: number;
 }
 
 /** M4 or raw points of one history key against an x axis, for the window asked. */
@@ -149,8 +193,8 @@ function authHeaders(key: string | null = storedKey()): Record<string, string> {
 const enc = encodeURIComponent;
 const runUrl = (p: RunPath) => `/api/v1/runs/${enc(p.entity)}/${enc(p.project)}/${enc(p.run)}`;
 
-async function getJson<T>(url: string, key?: string): Promise<T> {
-  const response = await fetch(url, { headers: authHeaders(key), cache: 'no-store' });
+async function getJson<T>(url: string, key?: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(url, { headers: authHeaders(key), cache: 'no-store', ...(signal ? { signal } : {}) });
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
@@ -214,9 +258,33 @@ export const fetchOutput = async (path: RunPath, from = 0, limit = 10_000) => (a
 
 export const fetchEvents = async (path: RunPath, from = 0, limit = 10_000) => (await getJson<{ events: EventsLine[] }>(`${runUrl(path)}/events?from=${from}&limit=${limit}`)).events;
 
+/** The API address of a run file's bytes: each path segment encoded, the `/` between them kept. */
+export const runFileUrl = (path: RunPath, file: string) => `${runUrl(path)}/files/${file.split('/').map(enc).join('/')}`;
+
 /** A file's bytes (the download link cannot carry the auth header, so the page fetches it). */
-export async function fetchFile(path: RunPath, file: string): Promise<Blob> {
-  const response = await fetch(`${runUrl(path)}/files/${file.split('/').map(enc).join('/')}`, { headers: authHeaders(), cache: 'no-store' });
+export async function fetchFile(path: RunPath, file: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await fetch(runFileUrl(path, file), { headers: authHeaders(), cache: 'no-store', ...(signal ? { signal } : {}) });
   if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
   return response.blob();
 }
+
+/** The API address of a key's values over a step window (only the bounds given are sent). */
+export function historyValuesUrl(path: RunPath, q: HistoryValuesQuery): string {
+  const params = new URLSearchParams({ key: q.key });
+  if (q.minStep !== undefined) params.set('minStep', String(q.minStep));
+  if (q.maxStep !== undefined) params.set('maxStep', String(q.maxStep));
+  if (q.limit !== undefined) params.set('limit', String(q.limit));
+  return `${runUrl(path)}/history/values?${params}`;
+}
+
+/** The values of one history key (images, histograms, tables... as logged) over a step window. */
+export const fetchHistoryValues = (path: RunPath, q: HistoryValuesQuery, signal?: AbortSignal) => getJson<HistoryValuesReply>(historyValuesUrl(path, q), undefined, signal);
+
+/** The API address that signs a short-lived URL of a run file. */
+export const signedFileUrlEndpoint = (path: RunPath, file: string) => `${runUrl(path)}/file-url?${new URLSearchParams({ path: file })}`;
+
+/**
+ * A short-lived signed URL of a run file, usable without the key (an iframe cannot send headers).
+ * The server serves it sandboxed (`content-security-policy: sandbox allow-scripts`).
+ */
+export const fetchSignedFileUrl = async (path: RunPath, file: string, signal?: AbortSignal) => (await getJson<{ url: string }>(signedFileUrlEndpoint(path, file), undefined, signal)).url;

@@ -55,8 +55,8 @@ export function ChartSections({ keys, metrics, xAxis, query, hideEmpty, runs, se
   );
 }
 
-/** A grid cell that renders its chart once it has come within a screen of the viewport. */
-function Lazy({ eager, children }: { eager: boolean; children: ComponentChildren }) {
+/** A grid cell (class `chart-cell` unless given) that renders its content once it has come within a screen of the viewport. */
+export function Lazy({ eager, children, className = 'chart-cell' }: { eager: boolean; children: ComponentChildren; className?: string }) {
   const [seen, setSeen] = useState(eager);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -66,7 +66,7 @@ function Lazy({ eager, children }: { eager: boolean; children: ComponentChildren
     return () => observer.disconnect();
   }, [seen]);
   return (
-    <div class={`chart-cell${seen ? '' : ' placeholder'}`} ref={ref}>
+    <div class={`${className}${seen ? '' : ' placeholder'}`} ref={ref}>
       {seen ? children : null}
     </div>
   );

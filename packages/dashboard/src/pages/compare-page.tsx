@@ -1,11 +1,13 @@
 /**
  * Several runs of a project on the same charts: a legend (one colour per run, by position), the
- * shared toolbar, one chart per key of the union of the runs' keys, system metrics, and config and
- * summary tables highlighting what differs. Follows every run live.
+ * shared toolbar, one chart per key of the union of the runs' keys, the runs' media side by side,
+ * system metrics, and config and summary tables highlighting what differs. Follows every run live.
  */
 import { useMemo } from 'preact/hooks';
 import type { MetricInfo, RunDetail, RunPath } from '../api.js';
 import type { ChartRun } from '../charts/contract.js';
+import { CompareMedia, type CompareMediaRun } from '../media/compare-media.js';
+import { mediaEntries, plainHistoryKeys } from '../media/media-keys.js';
 import { routeHref } from '../router.js';
 import { StateBadge } from '../ui/badges.js';
 import { colorAt } from '../ui/palette.js';
@@ -35,7 +37,7 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
   const idsKey = JSON.stringify(ids);
   const paths = useMemo<RunPath[]>(() => comparePaths(entity, project, JSON.parse(idsKey) as string[]), [entity, project, idsKey]);
   const { details, errors, versions } = useRunDetails(paths);
-  const { toolbar, setToolbar, settings, chartProps, panel } = useChartPageState();
+  const { toolbar, setToolbar, settings, collapsed, toggle, chartProps, panel } = useChartPageState();
 
   // Charts draw the runs that loaded (a run that is gone would only fail); the list keeps its
   // identity until a run loads, is renamed or its history version moves, so live detail refetches
@@ -49,7 +51,13 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
   // A key's definition comes from the first run that defines it.
   const metrics = useMemo<MetricInfo[]>(() => loaded.flatMap((l) => l.run.metrics ?? []), [loaded]);
   const historyKeys = useMemo(() => [...new Set(loaded.flatMap((l) => l.run.historyKeys))], [loaded]);
-  const keys = useMemo(() => chartKeys(historyKeys, metrics), [historyKeys, metrics]);
+  // A key is charted when it is plain (not media) in any run.
+  const plainKeys = useMemo(() => [...new Set(loaded.flatMap((l) => plainHistoryKeys(l.run.historyKeys, l.run.historyKeyTypes)))], [loaded]);
+  const keys = useMemo(() => chartKeys(plainKeys, metrics), [plainKeys, metrics]);
+  const mediaRuns = useMemo<CompareMediaRun[]>(
+    () => details.flatMap((d, i) => (d ? [{ path: paths[i]!, label: d.displayName ?? d.name, color: colorAt(i), version: versions[i] ?? 0, entries: mediaEntries(d.historyKeys, d.historyKeyTypes, d.summary, d.metrics ?? []) }] : [])),
+    [details, paths, versions],
+  );
   const xOptions = useMemo(() => xAxisOptions(historyKeys, loaded.map((l) => l.run.summary)), [historyKeys, loaded]);
 
   const without = (id: string) => routeHref({ page: 'compare', entity, project, runs: ids.filter((r) => r !== id) });
@@ -97,6 +105,7 @@ export function CompareView({ entity, project, runs: ids }: CompareViewProps) {
       ) : (
         <>
           <ChartSections keys={keys} metrics={metrics} runs={chartRuns} {...chartProps} />
+          <CompareMedia runs={mediaRuns} query={toolbar.query} collapsed={collapsed} onToggle={toggle} />
           <SystemSection runs={chartRuns} xAxis={toolbar.xAxis} query={toolbar.query} settings={settings} {...panel('system')} />
           <Section title="Config" panel="config" {...panel('config')}>
             <CompareTable label="Config" runs={loaded} pick={pickConfig} />

@@ -1,0 +1,45 @@
+/**
+ * The value a media panel shows: for a history key, the value at the slider's step (following the
+ * latest step until the user picks another, see step-follow.ts); for a summary-only key, the
+ * summary value.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import type { StepValue } from '../api.js';
+import type { MediaAttrs, MediaPanelProps } from './contract.js';
+import type { StepSliderProps } from './step-slider.js';
+import { indexForPin, pinForIndex } from './step-follow.js';
+import { useStepValues } from './use-step-values.js';
+
+/** Steps a slider offers at most (the server spreads them evenly over the run). */
+export const SLIDER_LIMIT = 500;
+
+/** The shown value, the slider (history keys with values) and the frame's step attributes. */
+export interface SteppedValue {
+  /** The value shown (undefined while loading or when nothing is logged). */
+  value: unknown;
+  step: number | null;
+  slider: StepSliderProps | null;
+  loading: boolean;
+  error: string | null;
+  attrs: MediaAttrs;
+}
+
+/** The value of the panel's key at the slider's step, or its summary value. */
+export function useSteppedValue({ run, entry, version }: MediaPanelProps): SteppedValue {
+  const inHistory = entry.source === 'history';
+  const values = useStepValues(run, inHistory ? entry.key : null, version, SLIDER_LIMIT);
+  const [pin, setPin] = useState<number | null>(null);
+  const steps = useMemo(() => values.values.map((v) => v.step), [values.values]);
+  if (!inHistory) return { value: entry.summaryValue, step: null, slider: null, loading: false, error: null, attrs: {} };
+  const index = indexForPin(steps, pin);
+  const shown: StepValue | undefined = values.values[index];
+  const following = pin === null;
+  return {
+    value: shown?.value,
+    step: shown?.step ?? null,
+    slider: shown ? { steps, index, following, onPick: (i) => setPin(pinForIndex(steps, i)) } : null,
+    loading: values.loading,
+    error: values.error,
+    attrs: { 'data-step': shown?.step, 'data-step-count': steps.length, 'data-step-total': values.total, 'data-following': following },
+  };
+}
