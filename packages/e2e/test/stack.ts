@@ -56,6 +56,13 @@ export class RestartableServer {
   }
 
   /** A run as the read API shows it, or null while the server does not know it. */
+  /** The bytes of an authenticated GET (a run file). */
+  async bytes(path: string, key = this.adminKey): Promise<Buffer> {
+    const response = await fetch(`${this.url}${path}`, { headers: { authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}` } });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   async run(entity: string, project: string, id: string, key = this.adminKey): Promise<any | null> {
     try {
       return await this.get(`/api/v1/runs/${entity}/${project}/${id}`, key);
