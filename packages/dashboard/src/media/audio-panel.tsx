@@ -1,17 +1,13 @@
 /** Audio at a step: one `audio-file`, or every clip of an `audio` list, each with its caption. */
 import type { MediaPanelProps } from './contract.js';
 import { MediaFrame } from './media-frame.js';
-import { mediaItems } from './media-types.js';
 import { RunFileMedia } from './run-file-media.js';
-import { useSteppedValue } from './use-stepped-value.js';
+import { useSteppedItems } from './use-stepped-value.js';
 
 /** The audio panel (`audio-file`, `audio`). */
 export function AudioPanel(props: MediaPanelProps) {
   const { run, entry, version } = props;
-  const shown = useSteppedValue(props);
-  const items = mediaItems(shown.value);
-  const state = shown.loading ? 'loading' : items.length > 0 ? 'ready' : shown.error ? 'error' : 'empty';
-  const attrs = { ...shown.attrs, 'data-paths': JSON.stringify(items.map((i) => i.path)), 'data-captions': JSON.stringify(items.map((i) => i.caption ?? '')) };
+  const { shown, items, state, attrs } = useSteppedItems(props);
   return (
     <MediaFrame mediaKey={entry.key} type={entry.type} source={entry.source} state={state} error={shown.error} slider={shown.slider} attrs={attrs}>
       <ul class="audio-list">

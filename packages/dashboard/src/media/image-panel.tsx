@@ -1,21 +1,17 @@
 /** Images at a step: one `image-file`, or every image of `images/separated` in a grid, with captions. */
 import type { MediaPanelProps } from './contract.js';
 import { MediaFrame } from './media-frame.js';
-import { mediaItems } from './media-types.js';
 import { RunFileMedia } from './run-file-media.js';
-import { useSteppedValue } from './use-stepped-value.js';
+import { useSteppedItems } from './use-stepped-value.js';
 
 /** The image panel (`image-file`, `images/separated`). */
 export function ImagePanel(props: MediaPanelProps) {
   const { run, entry, version } = props;
-  const shown = useSteppedValue(props);
-  const items = mediaItems(shown.value);
+  const stepped = useSteppedItems(props);
+  const { shown, items, state } = stepped;
   const first = items[0];
-  const state = shown.loading ? 'loading' : items.length > 0 ? 'ready' : shown.error ? 'error' : 'empty';
   const attrs = {
-    ...shown.attrs,
-    'data-paths': JSON.stringify(items.map((i) => i.path)),
-    'data-captions': JSON.stringify(items.map((i) => i.caption ?? '')),
+    ...stepped.attrs,
     'data-width': first?.width ?? undefined,
     'data-height': first?.height ?? undefined,
   };

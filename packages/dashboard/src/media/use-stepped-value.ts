@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { StepValue } from '../api.js';
 import type { MediaAttrs, MediaPanelProps } from './contract.js';
+import { mediaItems, type MediaItem } from './media-types.js';
 import type { StepSliderProps } from './step-slider.js';
 import { indexForPin, pinForIndex } from './step-follow.js';
 import { useStepValues } from './use-step-values.js';
@@ -42,4 +43,21 @@ export function useSteppedValue({ run, entry, version }: MediaPanelProps): Stepp
     error: values.error,
     attrs: { 'data-step': shown?.step, 'data-step-count': steps.length, 'data-step-total': values.total, 'data-following': following },
   };
+}
+
+/** The file items of the shown value (images, clips), the panel's state and its paths/captions attributes. */
+export interface SteppedItems {
+  shown: SteppedValue;
+  items: MediaItem[];
+  state: 'loading' | 'ready' | 'error' | 'empty';
+  attrs: MediaAttrs;
+}
+
+/** For panels that list files (image, video, audio): the shown value's items with the shared attributes. */
+export function useSteppedItems(props: MediaPanelProps): SteppedItems {
+  const shown = useSteppedValue(props);
+  const items = mediaItems(shown.value);
+  const state = shown.loading ? 'loading' : items.length > 0 ? 'ready' : shown.error ? 'error' : 'empty';
+  const attrs = { ...shown.attrs, 'data-paths': JSON.stringify(items.map((i) => i.path)), 'data-captions': JSON.stringify(items.map((i) => i.caption ?? '')) };
+  return { shown, items, state, attrs };
 }

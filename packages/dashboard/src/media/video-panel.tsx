@@ -1,17 +1,14 @@
 /** A video at a step: `<video controls>` for mp4/webm, `<img>` for a GIF (W&B's default format), with its caption. */
 import type { MediaPanelProps } from './contract.js';
 import { MediaFrame } from './media-frame.js';
-import { isGif, mediaItems } from './media-types.js';
+import { isGif } from './media-types.js';
 import { RunFileMedia } from './run-file-media.js';
-import { useSteppedValue } from './use-stepped-value.js';
+import { useSteppedItems } from './use-stepped-value.js';
 
 /** The video panel (`video-file`). */
 export function VideoPanel(props: MediaPanelProps) {
   const { run, entry, version } = props;
-  const shown = useSteppedValue(props);
-  const items = mediaItems(shown.value);
-  const state = shown.loading ? 'loading' : items.length > 0 ? 'ready' : shown.error ? 'error' : 'empty';
-  const attrs = { ...shown.attrs, 'data-paths': JSON.stringify(items.map((i) => i.path)), 'data-captions': JSON.stringify(items.map((i) => i.caption ?? '')) };
+  const { shown, items, state, attrs } = useSteppedItems(props);
   return (
     <MediaFrame mediaKey={entry.key} type={entry.type} source={entry.source} state={state} error={shown.error} slider={shown.slider} attrs={attrs}>
       {items.map((item, i) => (

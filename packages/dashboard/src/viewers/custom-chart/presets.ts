@@ -8,14 +8,9 @@ import { binValues, type Histogram } from './histogram.js';
 import { columnValues, groupBars, groupSeries, pointCount, type Bar, type XYSeries } from './series-group.js';
 import { ChartFieldError, columnName, findColumn, requireColumn, type ChartTable } from './table-columns.js';
 
-/** The chart config of a logged custom chart (W&B's `panel_config`, flattened). */
-export interface CustomChartSpec {
-  key: string;
-  panelDefId: string;
-  tableKey: string;
-  fields: Record<string, string>;
-  stringFields: Record<string, string>;
-}
+/** The chart config of a logged custom chart (W&B's `panel_config`, flattened), as the run detail sends it. */
+export type { CustomChartSpec } from '../../api.js';
+import type { CustomChartSpec } from '../../api.js';
 
 /** Lines or points on numeric x and y; `diagonal`: draw the chance line y = x (ROC curves). */
 export interface XYModel {
