@@ -259,7 +259,18 @@ export const fetchOutput = async (path: RunPath, from = 0, limit = 10_000) => (a
 export const fetchEvents = async (path: RunPath, from = 0, limit = 10_000) => (await getJson<{ events: EventsLine[] }>(`${runUrl(path)}/events?from=${from}&limit=${limit}`)).events;
 
 /** The API address of a run file's bytes: each path segment encoded, the `/` between them kept. */
-export const runFileUrl = (path: RunPath, file: string) => `${runUrl(path)}/files/${file.split('/').map(enc).join('/')}`;
+export const runFileUrl = (path: RunPath, file: string) => `${runUrl(path)}/files/${checkedFilePath(file).split('/').map(enc).join('/')}`;
+
+/**
+ * A run file path as logged values name it, refused when it could leave the run's files: the browser
+ * resolves `..` (even encoded) before sending, so `media/../../r2/files/x` would fetch another run's
+ * file with the viewer's key and show it as this run's.
+ */
+export function checkedFilePath(file: string): string {
+  const bad = file.startsWith('/') || file.includes('\\') || file.split('/').some((part) => part === '' || part === '.' || part === '..' || /^(%2e|\.)+$/i.test(part));
+  if (bad) throw new Error(`refused file path ${JSON.stringify(file)}: not a path inside the run`);
+  return file;
+}
 
 /** A file's bytes (the download link cannot carry the auth header, so the page fetches it). */
 export async function fetchFile(path: RunPath, file: string, signal?: AbortSignal): Promise<Blob> {

@@ -58,3 +58,12 @@ describe('media API requests', () => {
     assert.equal(calls[0]!.url, '/api/v1/runs/me/my%20proj/r%2F1/files/media/images/a%20b.png');
   });
 });
+
+describe('run file paths from logged values', () => {
+  it('refuses paths that would leave the run (the browser resolves .. before sending, encoded or not)', () => {
+    assert.match(runFileUrl(run, 'media/images/val/a_1_abc.png'), /\/files\/media\/images\/val\/a_1_abc\.png$/);
+    for (const bad of ['media/../../../e2/p2/r2/files/x.png', 'media/%2E%2e/x', '/media/x', 'media//x', 'media/./x', 'media\\x']) {
+      assert.throws(() => runFileUrl(run, bad), /refused file path/, bad);
+    }
+  });
+});

@@ -55,15 +55,16 @@ function generated(path: string, text: string): UploadItem {
  */
 export function fromFilesTable(file: PendingFile, store: SyncStore): UploadItem {
   const { blob_id: blob, local_path: local } = file;
-  if (blob !== null) return { path: file.path, version: file.version, open: () => openBlob(store, blob, file.path) };
+  // A blob-backed row always has its sha256, so the version names the bytes to send.
+  if (blob !== null) return { path: file.path, version: file.version, open: () => openBlob(store, file.version, file.path) };
   return { path: file.path, version: file.version, open: () => openLocal(local ?? '') };
 }
 
-/** Reads a media blob (null once it is gone: its file was replaced meanwhile). */
-function openBlob(store: SyncStore, blob: number, path: string): Promise<OpenedUpload | null> {
+/** Reads a media blob by its sha256 (null once it is gone: its file was replaced meanwhile). */
+function openBlob(store: SyncStore, sha256: string, path: string): Promise<OpenedUpload | null> {
   let bytes: Buffer | undefined;
   try {
-    bytes = store.blob(blob);
+    bytes = store.blob(sha256);
   } catch (error) {
     return Promise.reject(new SyncError('retry', `cannot read the stored bytes of ${path}: ${(error as Error).message}`));
   }

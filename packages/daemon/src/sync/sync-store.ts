@@ -136,7 +136,7 @@ export class SyncStore {
       console: db.prepare<[number, number, number]>('SELECT line_no, stream, ts, text FROM console WHERE run_pk = ? AND line_no >= ? ORDER BY line_no LIMIT ?'),
       definitions: db.prepare<[number]>('SELECT definition FROM metric_definitions WHERE run_pk = ? ORDER BY name'),
       charts: db.prepare<[number]>('SELECT key, panel_def_id, table_key, fields, string_fields FROM charts WHERE run_pk = ? ORDER BY key'),
-      blob: db.prepare<[number]>('SELECT data FROM blobs WHERE id = ?'),
+      blob: db.prepare<[string]>('SELECT data FROM blobs WHERE sha256 = ?'),
       pendingFiles: db.prepare(`SELECT f.path, f.local_path, f.blob_id, f.policy, coalesce(f.sha256, CAST(f.updated_at AS TEXT)) AS version
         FROM files f LEFT JOIN sync_files s ON s.run_pk = f.run_pk AND s.path = f.path
         WHERE f.run_pk = @pk AND (s.path IS NULL OR s.version <> coalesce(f.sha256, CAST(f.updated_at AS TEXT)))
@@ -328,9 +328,13 @@ export class SyncStore {
     }));
   }
 
-  /** The bytes of a media blob (one synchronous read of at most 12 MiB), or undefined when it is gone. */
-  blob(id: number): Buffer | undefined {
-    return (this.stmts.blob.get(id) as { data: Buffer } | undefined)?.data;
+  /**
+   * The bytes with this sha256 (one synchronous read of at most 12 MiB), or undefined when no file
+   * holds them any more. Read by content, never by row id: ids of deleted blobs are reused, and an
+   * upload planned before a delete must not PUT other bytes under the old version.
+   */
+  blob(sha256: string): Buffer | undefined {
+    return (this.stmts.blob.get(sha256) as { data: Buffer } | undefined)?.data;
   }
 
   /** `files` entries not uploaded in their current version (`end` ones only once the run ended). */

@@ -7,6 +7,7 @@ import type { CustomChartSpec, RunPath } from '../api.js';
 import { filterKeys } from '../pages/chart-keys.js';
 import { Section } from '../ui/section.js';
 import { CustomChartPanel } from '../viewers/index.js';
+import { PanelBoundary } from './panel-boundary.js';
 import { MediaFrame } from './media-frame.js';
 import { summaryValueAt } from './media-keys.js';
 import { fileItem, typeOf } from './media-types.js';
@@ -44,7 +45,11 @@ function CustomChartCell(props: CustomChartCellProps) {
   const attrs = { 'data-panel-def': chart.panelDefId, 'data-table-key': chart.tableKey, 'data-path': path ?? undefined, 'data-row-total': table?.data.length };
   return (
     <MediaFrame mediaKey={chart.key} type="custom-chart" source={ref.source} state={state} error={error} attrs={attrs}>
-      {table ? <CustomChartPanel chart={chart} table={table} /> : null}
+      {table ? (
+        <PanelBoundary mediaKey={chart.key}>
+          <CustomChartPanel chart={chart} table={table} />
+        </PanelBoundary>
+      ) : null}
     </MediaFrame>
   );
 }

@@ -21,14 +21,19 @@ const finite = (v: unknown): number | null => {
   return n !== null && Number.isFinite(n) ? n : null;
 };
 
+/** Bins drawn at most (W&B's limit is 512). */
+export const MAX_DRAWN_BINS = 4096;
+
 /**
  * A logged `histogram` value (`values` + `bins` edges, or `values` + `packedBins` {min, size,
- * count}), or null when it is malformed: non-numeric or descending edges, edges not one more than counts.
+ * count}), or null when it is malformed: non-numeric or descending edges, edges not one more than
+ * counts, more than MAX_DRAWN_BINS bins.
  */
 export function parseHistogram(value: unknown): Histogram | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as { values?: unknown; bins?: unknown; packedBins?: { min?: unknown; size?: unknown; count?: unknown } };
-  if (!Array.isArray(v.values) || v.values.length === 0) return null;
+  // W&B allows 512 bins; anything far beyond that is not a histogram we draw (one bar per bin).
+  if (!Array.isArray(v.values) || v.values.length === 0 || v.values.length > MAX_DRAWN_BINS) return null;
   const counts = v.values.map((c) => Math.max(0, finite(c) ?? 0));
   let edges: (number | null)[];
   if (Array.isArray(v.bins)) edges = v.bins.map(finite);

@@ -10,7 +10,7 @@ export function HistogramBars({ hist }: { hist: Histogram }) {
   const lo = hist.edges[0]!;
   const hi = hist.edges[hist.edges.length - 1]!;
   const span = hi > lo ? hi - lo : 1;
-  const max = Math.max(...hist.counts) || 1;
+  const max = hist.counts.reduce((a, b) => Math.max(a, b), 0) || 1; // no spread: counts may be long
   const x = (v: number) => (hi > lo ? ((v - lo) / span) * W : W / 2);
   return (
     <div class="histogram-bars">

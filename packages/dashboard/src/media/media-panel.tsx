@@ -9,6 +9,7 @@ import { ImagePanel } from './image-panel.js';
 import type { MediaEntry } from './media-keys.js';
 import type { MediaKind } from './media-types.js';
 import { Object3DMediaPanel } from './object3d-panel.js';
+import { PanelBoundary } from './panel-boundary.js';
 import { OtherPanel } from './other-panel.js';
 import { TablePanel } from './table-panel.js';
 import { VideoPanel } from './video-panel.js';
@@ -35,5 +36,9 @@ export const isWide = (entry: MediaEntry) => WIDE_KINDS.has(entry.kind) && !(ent
 /** The panel for `entry.kind`. */
 export function MediaPanel(props: MediaPanelProps) {
   const Panel = PANELS[props.entry.kind];
-  return <Panel {...props} />;
+  return (
+    <PanelBoundary mediaKey={props.entry.key}>
+      <Panel {...props} />
+    </PanelBoundary>
+  );
 }

@@ -3,7 +3,7 @@
  * each cell, the diagonal (correct predictions) outlined; hovering a cell tells its count and
  * share of the row.
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { formatCount, formatNumber } from '../../charts/format.js';
 import { maxCount, type ConfusionMatrix } from './confusion-matrix.js';
 
@@ -13,10 +13,10 @@ function heat(t: number): string {
 }
 
 /** The sentence shown for a hovered cell. */
-export function cellSummary(matrix: ConfusionMatrix, actual: number, predicted: number): string {
+export function cellSummary(matrix: ConfusionMatrix, actual: number, predicted: number, rowTotal?: number): string {
   const row = matrix.counts[actual] ?? [];
   const n = row[predicted] ?? 0;
-  const total = row.reduce((s, v) => s + v, 0);
+  const total = rowTotal ?? row.reduce((s, v) => s + v, 0);
   const share = total > 0 ? ` (${formatNumber((100 * n) / total)}% of actual ${matrix.labels[actual]})` : '';
   return `Actual ${matrix.labels[actual]}, predicted ${matrix.labels[predicted]}: ${formatCount(n)}${share}`;
 }
@@ -25,6 +25,8 @@ export function cellSummary(matrix: ConfusionMatrix, actual: number, predicted: 
 export function MatrixGrid({ matrix }: { matrix: ConfusionMatrix }) {
   const [hover, setHover] = useState<[number, number] | null>(null);
   const max = maxCount(matrix);
+  // Once per matrix, not per cell: every cell's title needs its row's total.
+  const rowTotals = useMemo(() => matrix.counts.map((row) => row.reduce((s, v) => s + v, 0)), [matrix]);
   return (
     <div class="cc-matrix" onMouseLeave={() => setHover(null)}>
       <div class="cc-matrix-scroll">
@@ -57,7 +59,7 @@ export function MatrixGrid({ matrix }: { matrix: ConfusionMatrix }) {
                       data-actual={actual}
                       data-predicted={matrix.labels[p]}
                       data-count={n}
-                      title={cellSummary(matrix, a, p)}
+                      title={cellSummary(matrix, a, p, rowTotals[a])}
                       onMouseEnter={() => setHover([a, p])}
                     >
                       {formatCount(n)}
