@@ -20,11 +20,15 @@ pnpm install --frozen-lockfile
 # The dashboard's browser tests drive Debian's Chromium (test tools cannot download their own browser
 # here). Installed only when missing, as root or with password-less sudo; otherwise say what to do.
 if ! command -v chromium >/dev/null 2>&1; then
+  as_root=none
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+    as_root=""
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
-  else
+    as_root=sudo
+  fi
+  if [ "$as_root" = none ]; then
     echo "note: Chromium is not installed; the dashboard's browser tests need it (apt-get install chromium, or set CHROMIUM_PATH)" >&2
+  else
+    $as_root apt-get update -q && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
   fi
 fi

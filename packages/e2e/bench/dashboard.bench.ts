@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, startServer, type RunningServer } from '@wandb-daemon/server';
-import { launchChromium, signIn } from '../test/browser.js';
+import { launchChromium, signedInPage } from '../test/browser.js';
 
 const LONG_STEPS = 1_000_000;
 const SHORT_STEPS = 1_000;
@@ -80,9 +80,7 @@ try {
   writeProject(dataDir, adminKey, 'few', FEW_RUNS);
   console.log(`dashboard: wrote ${LONG_STEPS.toLocaleString('en-US')} + ${SHORT_STEPS.toLocaleString('en-US')} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   server = await startServer({ dataDir, port: 0 });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signIn(page, server.url, adminKey);
-  await page.waitForSelector('[data-page="projects"]');
+  const page = await signedInPage(browser, server.url, adminKey);
 
   const open = async (run: string) => {
     await page.goto('about:blank');

@@ -4,11 +4,15 @@
  * so that nothing but loopback is contacted.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Where the browser binary is: CHROMIUM_PATH, else Debian's. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where the browser binary is: CHROMIUM_PATH, else `chromium` on the PATH (Debian's package puts it there). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? onPath('chromium') ?? 'chromium';
+
+function onPath(name: string): string | undefined {
+  return (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name)).find((path) => existsSync(path));
+}
 
 /** Screenshots of browser tests go here (ignored by git). */
 export const TEST_OUTPUT = join(new URL('../../../..', import.meta.url).pathname, 'test-output', 'dashboard');
@@ -35,4 +39,16 @@ export async function signIn(page: Page, baseUrl: string, key: string): Promise<
   await page.goto(`${baseUrl}/`);
   await page.locator('[data-page="login"] input[type="password"]').fill(key);
   await page.locator('[data-page="login"] button[type="submit"]').click();
+}
+
+/**
+ * A desktop-sized page signed in with `key` on the projects page, then at `hash` (`#/r/...`) when
+ * given: how the dashboard tests and benchmark start.
+ */
+export async function signedInPage(browser: Browser, baseUrl: string, key: string, hash?: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signIn(page, baseUrl, key);
+  await page.waitForSelector('[data-page="projects"]');
+  if (hash !== undefined) await page.goto(`${baseUrl}/${hash}`);
+  return page;
 }

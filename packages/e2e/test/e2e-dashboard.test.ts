@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TempDaemon } from '@wandb-daemon/daemon/test-utils/temp-daemon';
-import { launchChromium, screenshot, signIn } from './browser.js';
+import { launchChromium, screenshot, signedInPage, signIn } from './browser.js';
 import { clientEnv, daemonFor, RestartableServer, UserScript, waitFor } from './stack.js';
 
 /** 50 steps, console output on both streams, then one more point once told to (SIGUSR2). */
@@ -90,9 +90,7 @@ describe('dashboard in Chromium', () => {
   });
 
   test('sign in, projects, runs table, run page with the logged values and console output', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.url, server.adminKey);
-    await page.waitForSelector('[data-page="projects"]');
+    const page = await signedInPage(browser, server.url, server.adminKey);
     assert.ok(!page.url().includes(server.adminKey), 'the key never appears in the URL');
     await page.getByRole('link', { name: 'dash', exact: true }).click();
     await page.waitForSelector('[data-page="runs"] [data-run-id="live1"]');
@@ -128,10 +126,7 @@ describe('dashboard in Chromium', () => {
   });
 
   test('a spike among 5,000 points survives M4 aggregation', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.url, server.adminKey);
-    await page.waitForSelector('[data-page="projects"]');
-    await page.goto(`${server.url}/#/r/admin/dash/spiky`);
+    const page = await signedInPage(browser, server.url, server.adminKey, '#/r/admin/dash/spiky');
     const loss = await chartData(page, 'loss');
     const series = loss.series[0]!;
     assert.equal(series.aggregated, true);
@@ -144,10 +139,7 @@ describe('dashboard in Chromium', () => {
   });
 
   test('compare overlays the selected runs on the same charts', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.url, server.adminKey);
-    await page.waitForSelector('[data-page="projects"]');
-    await page.goto(`${server.url}/#/p/admin/dash`);
+    const page = await signedInPage(browser, server.url, server.adminKey, '#/p/admin/dash');
     await page.locator('[data-run-id="live1"] input[type="checkbox"]').check();
     await page.locator('[data-run-id="spiky"] input[type="checkbox"]').check();
     await page.locator('[data-action="compare"]').click();
@@ -163,10 +155,7 @@ describe('dashboard in Chromium', () => {
   });
 
   test('x axes: the step metric from defineMetric by default, then _runtime for every chart; smoothing', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.url, server.adminKey);
-    await page.waitForSelector('[data-page="projects"]');
-    await page.goto(`${server.url}/#/r/admin/dash/metric1`);
+    const page = await signedInPage(browser, server.url, server.adminKey, '#/r/admin/dash/metric1');
     const acc = await chartData(page, 'val/acc');
     assert.equal(acc.x, 'epoch');
     assert.deepEqual(acc.series[0]!.points, Array.from({ length: 20 }, (_, i) => [i * 10, i / 20]));
@@ -195,10 +184,7 @@ describe('dashboard in Chromium', () => {
   });
 
   test('dragging zooms every chart on the same x axis and fetches the window; double-click resets', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.url, server.adminKey);
-    await page.waitForSelector('[data-page="projects"]');
-    await page.goto(`${server.url}/#/r/admin/dash/spiky`);
+    const page = await signedInPage(browser, server.url, server.adminKey, '#/r/admin/dash/spiky');
     await chartData(page, 'loss');
     await chartData(page, 'train/acc');
     const over = page.locator('.chart[data-chart-key="loss"] .u-over');
@@ -225,10 +211,7 @@ describe('dashboard in Chromium', () => {
   });
 
   test('runs table: text and state filters; the run page downloads a file', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.url, server.adminKey);
-    await page.waitForSelector('[data-page="projects"]');
-    await page.goto(`${server.url}/#/p/admin/dash`);
+    const page = await signedInPage(browser, server.url, server.adminKey, '#/p/admin/dash');
     await page.waitForSelector('[data-run-id="metric1"]');
     await page.locator('[data-filter="text"]').fill('spik');
     await waitFor(async () => (await page.locator('[data-run-id]').count()) === 1, 10_000, 'only spiky listed');

@@ -50,19 +50,21 @@ export class RestartableServer {
 
   /** GET on the JSON read API as `key`; throws on a non-2xx answer. */
   async get(path: string, key = this.adminKey): Promise<any> {
+    return (await this.fetchOk(path, key)).json();
+  }
+
+  /** The bytes of an authenticated GET (a run file). */
+  async bytes(path: string, key = this.adminKey): Promise<Buffer> {
+    return Buffer.from(await (await this.fetchOk(path, key)).arrayBuffer());
+  }
+
+  private async fetchOk(path: string, key: string): Promise<Response> {
     const response = await fetch(`${this.url}${path}`, { headers: { authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}` } });
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
+    return response;
   }
 
   /** A run as the read API shows it, or null while the server does not know it. */
-  /** The bytes of an authenticated GET (a run file). */
-  async bytes(path: string, key = this.adminKey): Promise<Buffer> {
-    const response = await fetch(`${this.url}${path}`, { headers: { authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}` } });
-    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-    return Buffer.from(await response.arrayBuffer());
-  }
-
   async run(entity: string, project: string, id: string, key = this.adminKey): Promise<any | null> {
     try {
       return await this.get(`/api/v1/runs/${entity}/${project}/${id}`, key);
