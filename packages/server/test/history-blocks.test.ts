@@ -15,40 +15,12 @@ import type { SeriesQuery, SeriesResult } from '../src/store/history-series.js';
 import { parseJsonObject } from '@wandb-daemon/protocol';
 import { flattenRow, stepOf } from '../src/store/history-values.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
+import { rawValues, rng } from '../test-utils/history-model.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wandb-server-blocks-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 const freshStore = () => SqliteServerStore.open(join(root, `b${(counter += 1)}.sqlite`));
-
-/** A seeded PRNG (mulberry32): the same cases every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface RawValue {
-  step: number;
-  line: number;
-  value: unknown;
-}
-
-/** Every stored value of `key`, from the raw lines (the model the store must agree with). */
-function rawValues(lines: Map<number, string>, key: string): RawValue[] {
-  const out: RawValue[] = [];
-  for (const [lineNo, text] of lines) {
-    const row = parseJsonObject(text);
-    const leaf = row && flattenRow(row).find((v) => v.key === key);
-    if (leaf) out.push({ step: stepOf(row, lineNo), line: lineNo, value: leaf.num ?? JSON.parse(leaf.json!) });
-  }
-  return out.sort((a, b) => a.step - b.step || a.line - b.line);
-}
 
 /** One point of a series: x, y and line, from the raw lines. */
 function rawPoints(lines: Map<number, string>, key: string, xKey: string): M4Point[] {

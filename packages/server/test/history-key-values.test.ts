@@ -10,40 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { parseJsonObject, parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
+import { parseJsonObject, toWandbJson } from '@wandb-daemon/protocol';
 import { spreadIndexes } from '../src/store/history-spread.js';
-import { flattenRow, stepOf } from '../src/store/history-values.js';
+import { stepOf } from '../src/store/history-values.js';
 import { KEY_TYPES_SQL, LAST_TYPED_SQL } from '../src/store/sqlite/history-key-types.js';
 import { KEY_VALUE_HEADERS_SQL } from '../src/store/sqlite/history-key-values.js';
 import { SqliteServerStore } from '../src/store/sqlite/sqlite-store.js';
+import { rawValues, rng } from '../test-utils/history-model.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wandb-server-values-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 const freshPath = () => join(root, `v${(counter += 1)}.sqlite`);
-
-/** A seeded PRNG (mulberry32): the same cases every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every value of `key` in the raw lines, in (step, line) order (nulls included). */
-function rawValues(lines: Map<number, string>, key: string): { step: number; line: number; value: unknown }[] {
-  const out: { step: number; line: number; value: unknown }[] = [];
-  for (const [lineNo, text] of lines) {
-    const row = parseJsonObject(text);
-    const leaf = row && flattenRow(row).find((v) => v.key === key);
-    if (leaf) out.push({ step: stepOf(row, lineNo), line: lineNo, value: leaf.num ?? parseWandbJson(leaf.json!) });
-  }
-  return out.sort((a, b) => a.step - b.step || a.line - b.line);
-}
 
 /** The type of every key by brute force (a key stays once written, with or without values): the rule of the read API, written out. */
 function bruteTypes(lines: Map<number, string>, keys: readonly string[]): Record<string, string> {

@@ -11,7 +11,10 @@
  */
 import { parseJsonObject } from '@wandb-daemon/protocol';
 import type { SeriesResult } from '../store/history-series.js';
-import type { ChartPoint, ServerStore, StepValue } from '../store/server-store.js';
+import type { ChartPoint, HistoryQuery, ServerStore, StepValue } from '../store/server-store.js';
+
+/** A parsed query string: a parameter given twice arrives as an array. */
+export type QueryString = Record<string, string | string[] | undefined>;
 
 /** Rows per history reply, at most. */
 const MAX_HISTORY_PAGE = 10_000;
@@ -69,6 +72,7 @@ interface HistoryValuesReply {
 /** A finite decimal number (no hex, no blanks, no Infinity). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** A decimal query parameter: undefined when absent or empty, NaN when malformed, not finite or repeated. */
 const numberOrUndefined = (value: string | string[] | undefined): number | undefined => {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !DECIMAL.test(value)) return Number.NaN;
@@ -84,13 +88,25 @@ export function intOrUndefined(value: string | string[] | undefined): number | u
   return Number.isSafeInteger(n) ? n : Number.NaN;
 }
 
-/** `{rows, next}` for the query string, or `{error}` for malformed parameters. */
-export function readHistory(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): { rows: Record<string, unknown>[]; next: number | null } | { error: string } {
+/** The `key` parameter; null when absent, empty or repeated. */
+const keyParam = (q: QueryString): string | null => (typeof q.key === 'string' && q.key !== '' ? q.key : null);
+
+const KEY_ERROR = 'key is required, once';
+const STEP_QUERY_ERROR = 'minStep, maxStep and limit must be integers (limit >= 0)';
+
+/** `minStep`, `maxStep` and `limit` (default `fallback`, more taken as `max`); null when malformed. */
+function stepQuery(q: QueryString, fallback: number, max: number): HistoryQuery | null {
   const minStep = intOrUndefined(q.minStep);
   const maxStep = intOrUndefined(q.maxStep);
-  const limit = intOrUndefined(q.limit) ?? MAX_HISTORY_PAGE;
-  if ([minStep, maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) return { error: 'minStep, maxStep and limit must be integers (limit >= 0)' };
-  const query = { minStep, maxStep, limit: Math.min(limit, MAX_HISTORY_PAGE) };
+  const limit = intOrUndefined(q.limit) ?? fallback;
+  if ([minStep, maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) return null;
+  return { minStep, maxStep, limit: Math.min(limit, max) };
+}
+
+/** `{rows, next}` for the query string, or `{error}` for malformed parameters. */
+export function readHistory(store: ServerStore, runId: number, q: QueryString): { rows: Record<string, unknown>[]; next: number | null } | { error: string } {
+  const query = stepQuery(q, MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
+  if (query === null) return { error: STEP_QUERY_ERROR };
   // `keys=a&keys=b` arrives as an array; duplicates cost a full series each, so they go.
   const keyList = Array.isArray(q.keys) ? q.keys.join(',') : (q.keys ?? '');
   const keys = [...new Set(keyList.split(','))].filter((k) => k !== '' && k !== '_step');
@@ -111,9 +127,9 @@ export function readHistory(store: ServerStore, runId: number, q: Record<string,
  * minStep/maxStep are integer aliases of min/max on `_step`; smoothing is the EMA weight, a number
  * 0 <= w < 1, default 0: none), or `{error}` for malformed parameters.
  */
-export function readHistorySeries(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistorySeriesReply | { error: string } {
-  const key = q.key ?? '';
-  if (typeof key !== 'string' || key === '') return { error: 'key is required, once' };
+export function readHistorySeries(store: ServerStore, runId: number, q: QueryString): HistorySeriesReply | { error: string } {
+  const key = keyParam(q);
+  if (key === null) return { error: KEY_ERROR };
   const x = q.x ?? '_step';
   if (typeof x !== 'string' || x === '') return { error: 'x must be one history key (default _step)' };
   const buckets = intOrUndefined(q.buckets);
@@ -140,14 +156,12 @@ export function readHistorySeries(store: ServerStore, runId: number, q: Record<s
  * window, `total` of them, at most `limit` (default DEFAULT_VALUES_LIMIT, at most MAX_VALUES_LIMIT:
  * more is taken as that) spread evenly over the window; or `{error}` for malformed parameters.
  */
-export function readHistoryValues(store: ServerStore, runId: number, q: Record<string, string | string[] | undefined>): HistoryValuesReply | { error: string } {
-  const key = q.key ?? '';
-  if (typeof key !== 'string' || key === '') return { error: 'key is required, once' };
-  const minStep = intOrUndefined(q.minStep);
-  const maxStep = intOrUndefined(q.maxStep);
-  const limit = intOrUndefined(q.limit) ?? DEFAULT_VALUES_LIMIT;
-  if ([minStep, maxStep, limit].some((n) => Number.isNaN(n)) || limit < 0) return { error: 'minStep, maxStep and limit must be integers (limit >= 0)' };
-  const { total, values } = store.historyValues(runId, key, { minStep, maxStep, limit: Math.min(limit, MAX_VALUES_LIMIT) });
+export function readHistoryValues(store: ServerStore, runId: number, q: QueryString): HistoryValuesReply | { error: string } {
+  const key = keyParam(q);
+  if (key === null) return { error: KEY_ERROR };
+  const query = stepQuery(q, DEFAULT_VALUES_LIMIT, MAX_VALUES_LIMIT);
+  if (query === null) return { error: STEP_QUERY_ERROR };
+  const { total, values } = store.historyValues(runId, key, query);
   return { key, values, total };
 }
 

@@ -40,10 +40,11 @@ import { parseJsonObject, toStrictJsonValue } from '@wandb-daemon/protocol';
 import { blobLocation, contentTypeOf } from '../file-paths.js';
 import { customCharts } from '../store/custom-charts.js';
 import { metricInfos } from '../store/metric-info.js';
+import { pickWandbConfigKeys } from '../store/wrapped-config.js';
 import { memberEntity } from '../graphql/context.js';
 import type { RunRecord } from '../store/server-store.js';
 import { sendError } from './errors.js';
-import { intOrUndefined, readHistory, readHistorySeries, readHistoryValues } from './history-query.js';
+import { intOrUndefined, readHistory, readHistorySeries, readHistoryValues, type QueryString } from './history-query.js';
 import { parseRunConfig, runDetailJson, runListJson } from './run-json.js';
 import { signedFileUrl } from './signed-files-route.js';
 import type { ServerServices } from './types.js';
@@ -57,10 +58,8 @@ interface RunParams {
 /** Largest page of events or output lines. */
 const MAX_LINES_PAGE = 10_000;
 
-type Query = Record<string, string | string[] | undefined>;
-
 /** The `from` and `limit` of an events or output page (limit capped at MAX_LINES_PAGE); null after a 400 reply. */
-function linesPage(query: Query, reply: FastifyReply): { from: number; limit: number } | null {
+function linesPage(query: QueryString, reply: FastifyReply): { from: number; limit: number } | null {
   const from = intOrUndefined(query.from) ?? 0;
   const limit = Math.min(intOrUndefined(query.limit) ?? MAX_LINES_PAGE, MAX_LINES_PAGE);
   if (from >= 0 && limit >= 0) return { from, limit };
@@ -109,6 +108,8 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       const run = findRun(request, reply);
       if (!run) return reply;
       const config = parseRunConfig(run);
+      // Metrics and charts both decode the internal `_wandb` config: picked once.
+      const wandb = pickWandbConfigKeys(config, null);
       const keyTypes = store.historyKeyTypes(run.id);
       return {
         ...runDetailJson(run, config),
@@ -116,33 +117,33 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
         historyKeys: keyTypes.map((k) => k.key),
         // fromEntries defines each key as data: a "__proto__" key stays a key.
         historyKeyTypes: Object.fromEntries(keyTypes.map((k) => [k.key, k.type])),
-        metrics: metricInfos(config),
-        charts: customCharts(config),
+        metrics: metricInfos(wandb),
+        charts: customCharts(wandb),
       };
     });
 
-    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: QueryString }>('/api/v1/runs/:entity/:project/:run/history', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistory(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: QueryString }>('/api/v1/runs/:entity/:project/:run/history/m4', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistorySeries(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/history/values', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: QueryString }>('/api/v1/runs/:entity/:project/:run/history/values', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const result = readHistoryValues(store, run.id, request.query);
       return 'error' in result ? sendError(reply, 400, result.error) : result;
     });
 
-    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: QueryString }>('/api/v1/runs/:entity/:project/:run/events', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const page = linesPage(request.query, reply);
@@ -150,7 +151,7 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
       return { events: store.eventsLines(run.id, page.from, page.limit).map((e) => ({ lineNo: e.lineNo, ...(parseJsonObject(e.line) ?? { line: e.line }) })) };
     });
 
-    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: QueryString }>('/api/v1/runs/:entity/:project/:run/output', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const page = linesPage(request.query, reply);
@@ -171,7 +172,7 @@ export function registerReadApi(app: FastifyInstance, services: ServerServices):
         .send(createReadStream(blobLocation(services.filesDir, file.blob)));
     });
 
-    scope.get<{ Params: RunParams; Querystring: Query }>('/api/v1/runs/:entity/:project/:run/file-url', async (request, reply) => {
+    scope.get<{ Params: RunParams; Querystring: QueryString }>('/api/v1/runs/:entity/:project/:run/file-url', async (request, reply) => {
       const run = findRun(request, reply);
       if (!run) return reply;
       const path = request.query.path;

@@ -16,6 +16,7 @@
  * 4429 too many live sockets for the user, 1001 server closing, 1009 frame over the size limit (by ws),
  * 1006 (no close frame) a peer that did not answer a ping in time (live-session.ts).
  */
+import { isPlainObject } from '@wandb-daemon/protocol';
 import type { RunRecord, RunState } from '../store/server-store.js';
 
 /** Close codes of the live socket. */
@@ -60,7 +61,6 @@ export interface RunMessage {
 /** A message to the page. */
 export type ServerMessage = { type: 'ready' } | { type: 'watching'; id: number } | { type: 'error'; id?: number; message: string } | RunMessage;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const name = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 /** A frame's message; null for a frame that breaks the protocol (not a JSON object with a string type). */
@@ -71,7 +71,7 @@ export function parseClientMessage(text: string): ClientMessage | null {
   } catch {
     return null;
   }
-  if (!isObject(value) || typeof value.type !== 'string') return null;
+  if (!isPlainObject(value) || typeof value.type !== 'string') return null;
   const id = Number.isSafeInteger(value.id) ? (value.id as number) : undefined;
   switch (value.type) {
     case 'auth':

@@ -12,7 +12,7 @@ import { memberEntity } from '../graphql/context.js';
 import type { RunRecord, ServerStore, Viewer } from '../store/server-store.js';
 import { Coalescer } from './coalescer.js';
 import { LIVE_CLOSE, parseClientMessage, runMessage, type ServerMessage, type WatchTarget } from './live-protocol.js';
-import type { RunChanges } from './run-changes.js';
+import { projectTopic, type RunChanges } from './run-changes.js';
 import type { UserSlots } from './user-slots.js';
 
 /** Limits of a live socket. */
@@ -46,7 +46,7 @@ interface ProjectWatch {
   runs: Map<string, number>;
 }
 
-const projectKey = (t: WatchTarget) => JSON.stringify([t.entity, t.project]);
+const projectKey = (t: WatchTarget) => projectTopic(t.entity, t.project);
 
 /** The server side of one live socket. */
 export class LiveSession {

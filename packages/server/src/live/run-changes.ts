@@ -9,7 +9,8 @@ import type { RunRecord } from '../store/server-store.js';
 /** Called with a run after it changed. */
 export type RunChangeListener = (run: RunRecord) => void;
 
-const topic = (entity: string, project: string) => JSON.stringify([entity, project]);
+/** The key of a project's changes (names may hold any character: JSON keeps the pair apart). */
+export const projectTopic = (entity: string, project: string): string => JSON.stringify([entity, project]);
 
 /** Run changes by project. */
 export class RunChanges {
@@ -19,7 +20,7 @@ export class RunChanges {
 
   /** Calls `listener` for every change of a run of entity/project; returns the function that stops it. */
   subscribe(entity: string, project: string, listener: RunChangeListener): () => void {
-    const key = topic(entity, project);
+    const key = projectTopic(entity, project);
     let set = this.listeners.get(key);
     if (!set) this.listeners.set(key, (set = new Set()));
     set.add(listener);
@@ -31,7 +32,7 @@ export class RunChanges {
 
   /** Tells the listeners of the run's project that it changed. */
   emit(run: RunRecord): void {
-    const set = this.listeners.get(topic(run.project.entity.name, run.project.name));
+    const set = this.listeners.get(projectTopic(run.project.entity.name, run.project.name));
     if (!set) return;
     for (const listener of [...set]) {
       try {

@@ -12,7 +12,8 @@
  * that are not objects) is skipped, whatever is wrong with it; it never fails the read. Settings
  * whose value is not a string (Python sends None for an unused field) are left out.
  */
-import { pickWandbConfigKeys } from './wrapped-config.js';
+import { isPlainObject } from '@wandb-daemon/protocol';
+import { ownValue } from './wrapped-config.js';
 
 /** One custom chart, as the read API sends it. */
 export interface CustomChart {
@@ -37,15 +38,10 @@ const MAX_QUERY_DEPTH = 8;
 /** Query table fields whose `tableKey` argument names the chart's table. */
 const TABLE_FIELDS = new Set(['summaryTable', 'historyTable']);
 
-type Entry = Record<string, unknown>;
-
-const isEntry = (value: unknown): value is Entry => typeof value === 'object' && value !== null && !Array.isArray(value);
-const own = (entry: Entry, name: string): unknown => (Object.hasOwn(entry, name) ? entry[name] : undefined);
-
 /** The string-valued settings of an object (absent: none); null when it is not an object. */
 function stringSettings(value: unknown): Record<string, string> | null {
   if (value === undefined || value === null) return {};
-  if (!isEntry(value)) return null;
+  if (!isPlainObject(value)) return null;
   // fromEntries defines every key as data ("__proto__" included).
   return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
@@ -54,14 +50,14 @@ function stringSettings(value: unknown): Record<string, string> | null {
 function tableKeyOf(fields: unknown, depth = 0): string | null {
   if (!Array.isArray(fields) || depth > MAX_QUERY_DEPTH) return null;
   for (const field of fields) {
-    if (!isEntry(field)) continue;
-    const args = own(field, 'args');
-    if (TABLE_FIELDS.has(own(field, 'name') as string) && Array.isArray(args)) {
-      const arg = args.find((a) => isEntry(a) && own(a, 'name') === 'tableKey');
-      const value = isEntry(arg) ? own(arg, 'value') : undefined;
+    if (!isPlainObject(field)) continue;
+    const args = ownValue(field, 'args');
+    if (TABLE_FIELDS.has(ownValue(field, 'name') as string) && Array.isArray(args)) {
+      const arg = args.find((a) => isPlainObject(a) && ownValue(a, 'name') === 'tableKey');
+      const value = isPlainObject(arg) ? ownValue(arg, 'value') : undefined;
       if (typeof value === 'string' && value !== '') return value;
     }
-    const nested = tableKeyOf(own(field, 'fields'), depth + 1);
+    const nested = tableKeyOf(ownValue(field, 'fields'), depth + 1);
     if (nested !== null) return nested;
   }
   return null;
@@ -69,22 +65,25 @@ function tableKeyOf(fields: unknown, depth = 0): string | null {
 
 /** One entry decoded, or null when it is malformed. */
 function decodeChart(key: string, entry: unknown): CustomChart | null {
-  if (!isEntry(entry) || own(entry, 'panel_type') !== VEGA_PANEL) return null;
-  const config = own(entry, 'panel_config');
-  if (!isEntry(config)) return null;
-  const panelDefId = own(config, 'panelDefId');
-  const query = own(config, 'userQuery');
-  const tableKey = isEntry(query) ? tableKeyOf(own(query, 'queryFields')) : null;
-  const fields = stringSettings(own(config, 'fieldSettings'));
-  const stringFields = stringSettings(own(config, 'stringSettings'));
+  if (!isPlainObject(entry) || ownValue(entry, 'panel_type') !== VEGA_PANEL) return null;
+  const config = ownValue(entry, 'panel_config');
+  if (!isPlainObject(config)) return null;
+  const panelDefId = ownValue(config, 'panelDefId');
+  const query = ownValue(config, 'userQuery');
+  const tableKey = isPlainObject(query) ? tableKeyOf(ownValue(query, 'queryFields')) : null;
+  const fields = stringSettings(ownValue(config, 'fieldSettings'));
+  const stringFields = stringSettings(ownValue(config, 'stringSettings'));
   if (typeof panelDefId !== 'string' || panelDefId === '' || tableKey === null || fields === null || stringFields === null) return null;
   return { key, panelDefId, tableKey, fields, stringFields };
 }
 
-/** The custom charts of a stored (wrapped) config, in stored order; [] when there are none. */
-export function customCharts(config: Record<string, unknown>): CustomChart[] {
-  const visualize = pickWandbConfigKeys(config, ['visualize']).visualize;
-  if (!isEntry(visualize)) return [];
+/**
+ * The custom charts of a run's internal config (the `_wandb` value of its stored config:
+ * pickWandbConfigKeys(config, null)), in stored order; [] when there are none.
+ */
+export function customCharts(wandb: Record<string, unknown>): CustomChart[] {
+  const visualize = ownValue(wandb, 'visualize');
+  if (!isPlainObject(visualize)) return [];
   return Object.entries(visualize)
     .map(([key, entry]) => decodeChart(key, entry))
     .filter((c): c is CustomChart => c !== null);

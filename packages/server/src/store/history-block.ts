@@ -150,9 +150,10 @@ export function blockKinds(block: Pick<Block, 'lines' | 'extras'> | null, withTy
   let nulls = 0;
   for (const json of extras.values()) if (json === NULL_JSON) nulls += 1;
   let lastType: string | null = null;
-  if (withType) {
-    const offsets = [...extras.keys()].sort((a, b) => b - a);
-    for (let i = 0; i < offsets.length && lastType === null; i += 1) lastType = typeOfJson(extras.get(offsets[i]!)!);
+  // From the block's last line back: usually the last value is the typed one (media), one parse.
+  for (let offset = BLOCK_LINES - 1; withType && offset >= 0 && lastType === null; offset -= 1) {
+    const json = extras.get(offset);
+    if (json !== undefined) lastType = typeOfJson(json);
   }
   return { numbers: block.lines.length - extras.size, nulls, others: extras.size - nulls, lastType };
 }

@@ -106,15 +106,19 @@ export class PointBuffer {
     this.inOrder = true;
   }
 
-  /** Puts the points in (x, line) order (a no-op when they came in order). */
-  sort(): void {
-    if (this.inOrder) return;
+  /**
+   * Puts the points in (x, line) order; returns the order applied (new index → old index), or null
+   * when they came in order (nothing moved).
+   */
+  sort(): number[] | null {
+    if (this.inOrder) return null;
     const { xs, ys, lines } = this;
     const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => xs[a]! - xs[b]! || lines[a]! - lines[b]!);
     this.xs = Float64Array.from(order, (i) => xs[i]!);
     this.ys = Float64Array.from(order, (i) => ys[i]!);
     this.lines = Float64Array.from(order, (i) => lines[i]!);
     this.inOrder = true;
+    return order;
   }
 
   /** The points, in (x, line) order. */

@@ -7,7 +7,8 @@
  * same shape (daemon/src/sync/wire-format.ts encodeMetricDefinitions). An entry that does not have
  * this shape is skipped, whatever is wrong with it; it never fails the read.
  */
-import { pickWandbConfigKeys } from './wrapped-config.js';
+import { isPlainObject } from '@wandb-daemon/protocol';
+import { ownValue } from './wrapped-config.js';
 
 /** One metric definition, as the read API sends it. */
 export interface MetricInfo {
@@ -28,17 +29,16 @@ const HIDDEN = 2;
 
 type Entry = Record<string, unknown>;
 
-const isEntry = (value: unknown): value is Entry => typeof value === 'object' && value !== null && !Array.isArray(value);
-const field = (entry: Entry, n: number): unknown => (Object.hasOwn(entry, String(n)) ? entry[String(n)] : undefined);
+const field = (entry: Entry, n: number): unknown => ownValue(entry, String(n));
 const optionalString = (value: unknown): value is string | undefined => value === undefined || typeof value === 'string';
 const intList = (value: unknown): value is number[] | undefined => value === undefined || (Array.isArray(value) && value.every((n) => Number.isSafeInteger(n)));
 
 /** The entry's own name or glob (what a step-metric index points at). */
-const label = (entry: unknown): string | null => (isEntry(entry) ? ((field(entry, 1) ?? field(entry, 2) ?? null) as string | null) : null);
+const label = (entry: unknown): string | null => (isPlainObject(entry) ? ((field(entry, 1) ?? field(entry, 2) ?? null) as string | null) : null);
 
 /** One entry decoded, or null when it is malformed. */
 function decodeEntry(entry: unknown, all: readonly unknown[]): MetricInfo | null {
-  if (!isEntry(entry)) return null;
+  if (!isPlainObject(entry)) return null;
   const name = field(entry, 1);
   const glob = field(entry, 2);
   const stepName = field(entry, 4);
@@ -66,9 +66,12 @@ function decodeEntry(entry: unknown, all: readonly unknown[]): MetricInfo | null
   };
 }
 
-/** The metric definitions of a stored (wrapped) config, parsed, in stored order; [] when there are none. */
-export function metricInfos(config: Record<string, unknown>): MetricInfo[] {
-  const list = pickWandbConfigKeys(config, ['m']).m;
+/**
+ * The metric definitions of a run's internal config (the `_wandb` value of its stored config:
+ * pickWandbConfigKeys(config, null)), in stored order; [] when there are none.
+ */
+export function metricInfos(wandb: Record<string, unknown>): MetricInfo[] {
+  const list = ownValue(wandb, 'm');
   if (!Array.isArray(list)) return [];
   return list.map((entry) => decodeEntry(entry, list)).filter((m): m is MetricInfo => m !== null);
 }

@@ -4,17 +4,17 @@
  * the user's: only own properties are tested (`Object.hasOwn`, never `in`) and objects are built
  * with fromEntries/spread, which define keys such as "__proto__" as data.
  */
-import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
+import { isPlainObject, parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const own = (value: Json, key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined);
+/** Own property `key` of a parsed object, undefined when absent: never an inherited one ("constructor"...). */
+export const ownValue = (value: Json, key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined);
 
 /** True when every top-level value is an object with a `value` key (an empty config counts). */
 export function isWrapped(config: Json): boolean {
-  return Object.values(config).every((v) => isObject(v) && Object.hasOwn(v, 'value'));
+  return Object.values(config).every((v) => isPlainObject(v) && Object.hasOwn(v, 'value'));
 }
 
 /** Wraps a plain config; returns an already wrapped one as is. */
@@ -25,7 +25,7 @@ function wrapConfig(config: Json): Json {
 
 /** The plain values of a wrapped config. */
 export function unwrapConfig(config: Json): Json {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isObject(v) && Object.hasOwn(v, 'value') ? v.value : v]));
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isPlainObject(v) && Object.hasOwn(v, 'value') ? v.value : v]));
 }
 
 /** Parses a client's config JSONString into wrapped form; throws on something not an object. */
@@ -34,14 +34,14 @@ export function parseClientConfig(text: string): Json {
   if (jsonDepthExceeds(text)) throw new Error(`config nests deeper than ${MAX_JSON_DEPTH} levels`);
   const value = parseWandbJson(text);
   if (value === null) return {};
-  if (!isObject(value)) throw new Error('config must be a JSON object');
+  if (!isPlainObject(value)) throw new Error('config must be a JSON object');
   return wrapConfig(value);
 }
 
 /** Merges a partial (wrapped) config into the stored one, key by key; the result as W&B JSON. */
 export function mergeConfig(storedText: string, update: Json): string {
   const stored = parseWandbJson(storedText);
-  return toWandbJson({ ...(isObject(stored) ? stored : {}), ...update });
+  return toWandbJson({ ...(isPlainObject(stored) ? stored : {}), ...update });
 }
 
 /** The `_wandb` internal config's keys (telemetry `t`, metric definitions `m`...) picked by name. */
@@ -51,9 +51,9 @@ export function wandbConfigKeys(configText: string, keys: readonly string[] | nu
 
 /** wandbConfigKeys of an already parsed config (anything not an object has no `_wandb`). */
 export function pickWandbConfigKeys(config: unknown, keys: readonly string[] | null): Json {
-  const wrapped = isObject(config) ? own(config, '_wandb') : undefined;
-  const wandb = isObject(wrapped) ? own(wrapped, 'value') : undefined;
-  const internal = isObject(wandb) ? wandb : {};
+  const wrapped = isPlainObject(config) ? ownValue(config, '_wandb') : undefined;
+  const wandb = isPlainObject(wrapped) ? ownValue(wrapped, 'value') : undefined;
+  const internal = isPlainObject(wandb) ? wandb : {};
   if (keys === null) return internal;
   return Object.fromEntries(keys.filter((k) => Object.hasOwn(internal, k)).map((k) => [k, internal[k]]));
 }

@@ -64,7 +64,8 @@ export class HistoryBlocks {
   private readonly statements;
   /** Decode target of reads (synchronous: one block at a time). */
   private readonly scratch = newScratch();
-  private readonly keyTypes: HistoryKeyTypes;
+  /** The kinds of each key's values, kept by write() (and read through here: one set of statements). */
+  readonly keyTypes: HistoryKeyTypes;
 
   constructor(db: Database.Database) {
     this.keyTypes = new HistoryKeyTypes(db);
@@ -186,16 +187,20 @@ export class HistoryBlocks {
 
   /**
    * The smoothed series of a key against `_step` (history-smoothing.ts), reduced like `raw` (this
-   * read's series): every block that may hold a step <= the window's max is decoded, in block order,
-   * its points streamed through the EMA; no summary can stand in for them. Blocks whose steps go
-   * back, or a block starting below the one before, make it start over from all points sorted.
+   * read's series): every block with numeric values that may hold a step <= the window's max is
+   * decoded, in block order, its points streamed through the EMA; no summary can stand in for them.
+   * Blocks whose steps go back, or a block starting below the one before, make it start over from
+   * all points sorted.
    */
   smoothedSteps(runId: number, keyId: number, raw: SeriesResult, query: SeriesQuery): SmoothedSeries {
     const max = Math.min(query.max ?? Infinity, MAX_STEP);
     const headers = this.statements.headers.all(runId, keyId, MIN_STEP, max);
+    // A block without numbers (all media, say) has no point: its values are never fetched.
+    const counts = headers.map((h) => decodeSummary(h.summary)[COUNT]!);
+    const numeric = counts.map((n) => n > 0);
     const { stream, finish } = smoothedLike(raw, query);
     const chunk = new PointBuffer(BLOCK_LINES);
-    const streamed = this.forEachBlock(runId, keyId, headers, headers.map(() => true), (row) => {
+    const streamed = this.forEachBlock(runId, keyId, headers, numeric, (row) => {
       const { lines, steps, nums, extras } = decodeBlock(row, row.block_no, this.scratch);
       if (row.sorted === 1 && extras === null) {
         // Steps in line order: the points up to max are a prefix.
@@ -210,14 +215,11 @@ export class HistoryBlocks {
       }
       return chunk.inOrder && stream.add(chunk.xs, chunk.ys, chunk.lines, 0, chunk.length);
     });
-    return streamed ? finish() : smoothedSeries(this.pointsUpTo(runId, keyId, headers, max), raw, query);
-  }
-
-  /** Every numeric point of the blocks `headers` with step <= max (NaN and ±Infinity included), in any order. */
-  private pointsUpTo(runId: number, keyId: number, headers: readonly BlockHeader[], max: number): PointBuffer {
-    const out = new PointBuffer(headers.reduce((n, h) => n + decodeSummary(h.summary)[COUNT]!, 0));
-    this.forEachBlock(runId, keyId, headers, headers.map(() => true), (row) => this.forEachPoint(row, (x, y, line) => x <= max && out.push(x, y, line)));
-    return out;
+    if (streamed) return finish();
+    // Every numeric point with step <= max (NaN and ±Infinity included), in any order.
+    const all = new PointBuffer(counts.reduce((a, b) => a + b, 0));
+    this.forEachBlock(runId, keyId, headers, numeric, (row) => this.forEachPoint(row, (x, y, line) => x <= max && all.push(x, y, line)));
+    return smoothedSeries(all, raw, query);
   }
 
   /**
@@ -289,12 +291,12 @@ export interface BlockSpan {
 }
 
 /**
- * Calls `fn` for each block `pick` selects, and for no other, fetching runs of consecutive ones
- * (in `headers`) with one call of `range` (KEY_BLOCK_RANGE_SQL, or a statement with its parameters
- * and order); stops when `fn` returns false, and then returns false. `headers` may skip blocks
- * (those outside a window, where steps went back), so a run's block numbers can have others
- * between them: the statement keeps to the run's step range, and a row the run does not list is
- * passed over.
+ * Calls `fn` for each block `pick` selects (with its index in `headers`), and for no other,
+ * fetching runs of consecutive ones (in `headers`) with one call of `range` (KEY_BLOCK_RANGE_SQL,
+ * or a statement with its parameters and order); stops when `fn` returns false, and then returns
+ * false. `headers` may skip blocks (those outside a window, where steps went back), so a run's
+ * block numbers can have others between them: the statement keeps to the run's step range, and a
+ * row the run does not list is passed over.
  */
 export function forEachBlockRun<Row extends { block_no: number }>(
   range: Database.Statement<[number, number, number, number, number, number], Row>,
@@ -302,7 +304,7 @@ export function forEachBlockRun<Row extends { block_no: number }>(
   keyId: number,
   headers: readonly BlockSpan[],
   pick: readonly boolean[],
-  fn: (row: Row) => unknown,
+  fn: (row: Row, index: number) => unknown,
 ): boolean {
   let from = 0;
   while (from < headers.length) {
@@ -321,86 +323,61 @@ export function forEachBlockRun<Row extends { block_no: number }>(
     for (const row of range.iterate(runId, keyId, headers[from]!.block_no, headers[to - 1]!.block_no, lo, hi)) {
       // Rows come in block order, each picked header's among them.
       if (next === to || row.block_no !== headers[next]!.block_no) continue;
+      const index = next;
       next += 1;
-      if (fn(row) === false) return false;
+      if (fn(row, index) === false) return false;
     }
     from = to;
   }
   return true;
 }
 
-/** Collects values into growing typed arrays, keeping only the first `limit` by (step, line). */
+/**
+ * Collects values, keeping only the first `limit` by (step, line): their steps, lines and numbers
+ * as the points (x = step, y = number) of a PointBuffer, non-numeric values by index beside them.
+ */
 class KeySeriesCollector {
-  private steps: Float64Array;
-  private lines: Float64Array;
-  private nums: Float64Array;
+  private readonly values: PointBuffer;
   private extras = new Map<number, string>();
-  private length = 0;
-  /** True while values arrived in (step, line) order: no sort needed. */
-  private inOrder = true;
 
   constructor(private readonly limit: number) {
-    const capacity = Math.max(1, Math.min(limit, BLOCK_LINES * 4));
-    this.steps = new Float64Array(capacity);
-    this.lines = new Float64Array(capacity);
-    this.nums = new Float64Array(capacity);
+    this.values = new PointBuffer(Math.min(limit, BLOCK_LINES * 4));
   }
 
   push(step: number, line: number, num: number, json: string | undefined): void {
-    const n = this.length;
-    if (n === this.steps.length) this.grow();
-    if (n > 0 && (step < this.steps[n - 1]! || (step === this.steps[n - 1]! && line < this.lines[n - 1]!))) this.inOrder = false;
-    this.steps[n] = step;
-    this.lines[n] = line;
-    this.nums[n] = num;
-    if (json !== undefined) this.extras.set(n, json);
-    this.length = n + 1;
+    if (json !== undefined) this.extras.set(this.values.length, json);
+    this.values.push(step, num, line);
   }
 
   full(): boolean {
-    if (this.length >= this.limit) this.normalize();
-    return this.length >= this.limit;
+    if (this.values.length >= this.limit) this.normalize();
+    return this.values.length >= this.limit;
   }
 
   /** The step of the last value kept (call when full). */
   cutoff(): number {
-    return this.steps[this.limit - 1]!;
+    return this.values.xs[this.limit - 1]!;
   }
 
   finish(): KeySeries {
     this.normalize();
-    const n = this.length;
-    return { length: n, steps: this.steps.subarray(0, n), lines: this.lines.subarray(0, n), nums: this.nums.subarray(0, n), extras: this.extras };
-  }
-
-  private grow(): void {
-    const resize = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.steps = resize(this.steps);
-    this.lines = resize(this.lines);
-    this.nums = resize(this.nums);
+    const { xs, ys, lines, length } = this.values;
+    return { length, steps: xs.subarray(0, length), lines: lines.subarray(0, length), nums: ys.subarray(0, length), extras: this.extras };
   }
 
   /** Sorts (when needed) and drops values beyond the limit. */
   private normalize(): void {
-    if (!this.inOrder) {
-      const { steps, lines, nums, extras } = this;
-      const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => steps[a]! - steps[b]! || lines[a]! - lines[b]!);
-      this.steps = Float64Array.from(order, (i) => steps[i]!);
-      this.lines = Float64Array.from(order, (i) => lines[i]!);
-      this.nums = Float64Array.from(order, (i) => nums[i]!);
+    const order = this.values.sort();
+    if (order !== null && this.extras.size > 0) {
+      const extras = this.extras;
       this.extras = new Map();
       order.forEach((from, to) => {
         const json = extras.get(from);
         if (json !== undefined) this.extras.set(to, json);
       });
-      this.inOrder = true;
     }
-    if (this.length > this.limit) {
-      this.length = this.limit;
+    if (this.values.length > this.limit) {
+      this.values.length = this.limit;
       for (const i of this.extras.keys()) if (i >= this.limit) this.extras.delete(i);
     }
   }

@@ -27,7 +27,7 @@ interface KeyTotals {
 }
 
 /** The type the read API reports for a key with these totals. */
-export function keyTypeOf(totals: Pick<KeyTotals, 'numbers' | 'others' | 'value_type'>): string {
+function keyTypeOf(totals: Pick<KeyTotals, 'numbers' | 'others' | 'value_type'>): string {
   if (totals.others === 0) return totals.numbers > 0 ? 'number' : 'json';
   return totals.value_type ?? 'json';
 }

@@ -73,11 +73,9 @@ export class HistoryKeyValues {
     const headers = this.statements.headers.all(runId, keyId, min, max);
     const ordered = headers.every((h, i) => h.sorted === 1 && (i === 0 || h.min_step >= headers[i - 1]!.max_step));
     if (!ordered) return this.spreadUnordered(runId, keyId, min, max, limit);
-    const index = new Map(headers.map((h, i) => [h.block_no, i]));
     const straddling = headers.map((h) => h.min_step < min || h.max_step > max);
     const counts = headers.map((h, i) => (straddling[i] ? 0 : h.n - (h.nulls ?? 0)));
-    forEachBlockRun(this.statements.full, runId, keyId, headers, straddling, (row) => {
-      const i = index.get(row.block_no)!;
+    forEachBlockRun(this.statements.full, runId, keyId, headers, straddling, (row, i) => {
       this.forEachValue(row, min, max, () => (counts[i]! += 1));
     });
     // Block i holds the values at positions [starts[i], starts[i] + counts[i]), and picks [firstPick[i], firstPick[i + 1]).
@@ -98,8 +96,7 @@ export class HistoryKeyValues {
     const lean = headers.map((h, i) => picked(i) > 0 && !straddling[i] && (h.nulls ?? 0) === 0 && picked(i) <= LEAN_MAX_PICKS);
     const full = headers.map((_, i) => picked(i) > 0 && !lean[i]);
     const values: StepValue[] = new Array<StepValue>(picks.length);
-    forEachBlockRun(this.statements.full, runId, keyId, headers, full, (row) => {
-      const i = index.get(row.block_no)!;
+    forEachBlockRun(this.statements.full, runId, keyId, headers, full, (row, i) => {
       let at = starts[i]!;
       let p = firstPick[i]!;
       this.forEachValue(row, min, max, (step, num, json) => {
@@ -108,8 +105,7 @@ export class HistoryKeyValues {
       });
     });
     const pending: PendingExtra[] = [];
-    forEachBlockRun(this.statements.lean, runId, keyId, headers, lean, (row) => {
-      const i = index.get(row.block_no)!;
+    forEachBlockRun(this.statements.lean, runId, keyId, headers, lean, (row, i) => {
       const { lines, steps, nums } = decodeBlock(row, row.block_no, this.scratch);
       for (let p = firstPick[i]!; p < firstPick[i + 1]!; p += 1) {
         const j = picks[p]! - starts[i]!;

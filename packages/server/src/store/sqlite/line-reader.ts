@@ -11,7 +11,6 @@ import type { SpreadValues } from '../history-spread.js';
 import { setDotted } from '../history-values.js';
 import type { HistoryQuery, HistoryRow, OutputLine } from '../server-store.js';
 import { HistoryBlocks, MAX_STEP, MIN_STEP, seriesValue, type KeySeries } from './history-blocks.js';
-import { HistoryKeyTypes } from './history-key-types.js';
 import { HistoryKeyValues } from './history-key-values.js';
 import { HistoryPairs } from './history-pairs.js';
 import { parseJsonObject } from '@wandb-daemon/protocol';
@@ -21,11 +20,9 @@ export class LineReader {
   private readonly statements;
   private readonly blocks: HistoryBlocks;
   private readonly pairs: HistoryPairs;
-  private readonly keyTypes: HistoryKeyTypes;
   private readonly values: HistoryKeyValues;
 
   constructor(db: Database.Database) {
-    this.keyTypes = new HistoryKeyTypes(db);
     this.blocks = new HistoryBlocks(db);
     this.values = new HistoryKeyValues(db, this.blocks);
     this.pairs = new HistoryPairs(db);
@@ -53,7 +50,7 @@ export class LineReader {
   }
 
   historyKeyTypes(runId: number): { key: string; type: string }[] {
-    return this.keyTypes.types(runId);
+    return this.blocks.keyTypes.types(runId);
   }
 
   historyValues(runId: number, key: string, query: HistoryQuery): SpreadValues {

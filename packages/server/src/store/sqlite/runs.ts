@@ -172,10 +172,11 @@ export class Runs {
     return row ? toRun(row) : null;
   }
 
+  /** The run `id`, which must exist (a write just touched it). */
   runById(id: number): RunRecord {
-    const row = this.statements.runById.get(id);
-    if (!row) throw new Error(`run ${id} vanished`);
-    return toRun(row);
+    const run = this.findRunById(id);
+    if (!run) throw new Error(`run ${id} vanished`);
+    return run;
   }
 
   findRunById(id: number): RunRecord | null {
