@@ -193,20 +193,31 @@ function authHeaders(key: string | null = storedKey()): Record<string, string> {
 const enc = encodeURIComponent;
 const runUrl = (p: RunPath) => `/api/v1/runs/${enc(p.entity)}/${enc(p.project)}/${enc(p.run)}`;
 
-async function getJson<T>(url: string, key?: string, signal?: AbortSignal): Promise<T> {
+/** How a GET is sent: the key (default: the tab's), the abort signal, and whether a refusal carries the server's message. */
+interface GetOptions {
+  key?: string;
+  signal?: AbortSignal;
+  /** Read the refusal's `{"errors": [{"message"}]}` (else, and when it is not JSON, the status line). */
+  serverMessage?: boolean;
+}
+
+/** A GET with the API headers, never cached; a refusal (not 2xx) becomes an ApiError. */
+async function get(url: string, { key, signal, serverMessage = false }: GetOptions = {}): Promise<Response> {
   const response = await fetch(url, { headers: authHeaders(key), cache: 'no-store', ...(signal ? { signal } : {}) });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
+  if (response.ok) return response;
+  let message = `${response.status} ${response.statusText}`;
+  if (serverMessage) {
     try {
       const body = (await response.json()) as { errors?: { message?: string }[] };
       message = body.errors?.[0]?.message ?? message;
     } catch {
       // not JSON: keep the status line
     }
-    throw new ApiError(response.status, message);
   }
-  return (await response.json()) as T;
+  throw new ApiError(response.status, message);
 }
+
+const getJson = async <T>(url: string, key?: string, signal?: AbortSignal): Promise<T> => (await (await get(url, { key, signal, serverMessage: true })).json()) as T;
 
 /** Who the key belongs to; throws ApiError(401) for a refused key. */
 export const fetchViewer = (key?: string) => getJson<Viewer>('/api/v1/viewer', key);
@@ -239,9 +250,7 @@ export async function fetchSeries(path: RunPath, q: SeriesQuery, signal?: AbortS
   if (q.max !== undefined) params.set('max', String(q.max));
   if (q.rawLimit !== undefined) params.set('raw', String(q.rawLimit));
   if (q.smoothing !== undefined && q.smoothing > 0) params.set('smoothing', String(q.smoothing));
-  const response = await fetch(`${runUrl(path)}/history/m4?${params}`, { headers: authHeaders(), cache: 'no-store', ...(signal ? { signal } : {}) });
-  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
-  return seriesReplyOf(await response.json());
+  return seriesReplyOf(await (await get(`${runUrl(path)}/history/m4?${params}`, { signal })).json());
 }
 
 type WirePoints = [number, unknown][];
@@ -274,9 +283,7 @@ export function checkedFilePath(file: string): string {
 
 /** A file's bytes (the download link cannot carry the auth header, so the page fetches it). */
 export async function fetchFile(path: RunPath, file: string, signal?: AbortSignal): Promise<Blob> {
-  const response = await fetch(runFileUrl(path, file), { headers: authHeaders(), cache: 'no-store', ...(signal ? { signal } : {}) });
-  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
-  return response.blob();
+  return (await get(runFileUrl(path, file), { signal })).blob();
 }
 
 /** The API address of a key's values over a step window (only the bounds given are sent). */

@@ -4,7 +4,7 @@ import { describe, it, mock } from 'node:test';
 import { LineTail } from '../src/pages/line-tail.js';
 import { flatten } from '../src/ui/flatten.js';
 import { formatBytes, formatDuration, formatNumber, formatValue, relativeTime } from '../src/ui/format.js';
-import { throttle } from '../src/ui/throttle.js';
+import { throttle, throttleTask } from '../src/ui/throttle.js';
 import { rowWindow } from '../src/ui/virtual.js';
 
 describe('format', () => {
@@ -106,6 +106,56 @@ describe('throttle', () => {
     } finally {
       mock.timers.reset();
     }
+  });
+});
+
+describe('throttleTask', () => {
+  /** A task whose runs end when the test says. */
+  const gatedTask = () => {
+    const ends: (() => void)[] = [];
+    const task = () => new Promise<void>((resolve) => ends.push(resolve));
+    const finish = async () => {
+      ends.shift()!();
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    return { ends, task, finish };
+  };
+
+  it('runs one task at a time and once more after a call made while it ran', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let now = 0;
+      const { ends, task, finish } = gatedTask();
+      const t = throttleTask(task, 1000, () => now);
+      t.call();
+      assert.equal(ends.length, 1);
+      now = 2000;
+      t.call();
+      t.call();
+      assert.equal(ends.length, 1, 'no second run while the first is in flight');
+      await finish();
+      assert.equal(ends.length, 0, 'the run asked for waits for the interval');
+      now = 3000;
+      mock.timers.tick(1000);
+      assert.equal(ends.length, 1, 'then runs once');
+      await finish();
+      mock.timers.tick(5000);
+      assert.equal(ends.length, 0, 'and no more without another call');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('a cancelled task does not run again after the one in flight', async () => {
+    let now = 0;
+    const { ends, task, finish } = gatedTask();
+    const t = throttleTask(task, 1000, () => now);
+    t.call();
+    now = 2000;
+    t.call();
+    t.cancel();
+    await finish();
+    assert.equal(ends.length, 0);
   });
 });
 

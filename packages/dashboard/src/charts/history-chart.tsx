@@ -142,6 +142,7 @@ export function HistoryChart(props: HistoryChartProps) {
       series={view.series}
       settings={settings}
       syncGroup={syncGroup}
+      zoom={zoom}
       state={view.state}
       error={view.error}
       onPlotWidth={onPlotWidth}

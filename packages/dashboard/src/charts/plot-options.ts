@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import { formatLogTicks, formatNumber, formatRuntimeTicks, formatTicks, formatX, RUNTIME_INCRS, xLabelOf, type XKind } from './format.js';
 import { seriesLayout } from './series-data.js';
+import { AXIS_STROKE, GRID, isFiniteNumber, xRange } from './uplot-base.js';
 import { setZoom } from './zoom-sync.js';
 
 /** Height of the plot area with its axes, CSS pixels (the legend comes below). */
@@ -35,21 +36,10 @@ export interface PlotCallbacks {
   onDraw(): void;
 }
 
-const AXIS_STROKE = '#555';
-const GRID = { stroke: 'rgba(0,0,0,0.08)', width: 1 };
-
-const show = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function xRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
-  if (min == null || max == null) return [0, 1];
-  if (min === max) return [min - 1, max + 1];
-  return [min, max];
-}
-
 function yRange(logScale: boolean): uPlot.Range.Function {
   return (_u, min, max) => {
-    if (logScale) return show(min) && show(max) && min > 0 ? uPlot.rangeLog(min, max, 10, true) : [1, 10];
-    if (!show(min) || !show(max)) return [0, 1];
+    if (logScale) return isFiniteNumber(min) && isFiniteNumber(max) && min > 0 ? uPlot.rangeLog(min, max, 10, true) : [1, 10];
+    if (!isFiniteNumber(min) || !isFiniteNumber(max)) return [0, 1];
     return uPlot.rangeNum(min, max, { min: { pad: 0.1, soft: 0, mode: 3 }, max: { pad: 0.1, soft: 0, mode: 3 } });
   };
 }
@@ -78,16 +68,16 @@ function yAxis(logScale: boolean): uPlot.Axis {
 /** The legend value of a line: its y, and the raw y beside a smoothed one. */
 function lineValue(rawIdx: number | null): uPlot.Series.Value {
   return (u, value, _s, idx) => {
-    if (!show(value)) return '--';
+    if (!isFiniteNumber(value)) return '--';
     const raw = rawIdx != null && idx != null ? u.data[rawIdx]?.[idx] : null;
-    return show(raw) ? `${formatNumber(value)} (raw ${formatNumber(raw)})` : formatNumber(value);
+    return isFiniteNumber(raw) ? `${formatNumber(value)} (raw ${formatNumber(raw)})` : formatNumber(value);
   };
 }
 
 function seriesOptions(shape: PlotShape): uPlot.Series[] {
   const kind = shape.xKind;
   const layout = seriesLayout(shape.lines.length, shape.smoothed);
-  const series: uPlot.Series[] = [{ label: xLabelOf(shape.xKey), value: (_u, v) => (show(v) ? formatX(kind, v) : '--') }];
+  const series: uPlot.Series[] = [{ label: xLabelOf(shape.xKey), value: (_u, v) => (isFiniteNumber(v) ? formatX(kind, v) : '--') }];
   shape.lines.forEach((line, i) => {
     const rawIdx = layout.raw[i] ?? null;
     if (rawIdx != null) {

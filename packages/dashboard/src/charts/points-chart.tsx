@@ -27,6 +27,7 @@ export function PointsChart(props: PointsChartProps) {
       series={plotSeries}
       settings={settings}
       syncGroup={syncGroup}
+      zoom={zoom}
       state={hasNumericValues(plotSeries) ? 'ready' : 'empty'}
     />
   );

@@ -3,8 +3,6 @@
  * (title, reset-zoom button, caption, test hook). Data changes go through setData on the same
  * instance; only a change of shape (lines, smoothing on/off, log scale, x key) recreates it.
  */
-import 'uplot/dist/uPlot.min.css';
-import './charts.css';
 import uPlot from 'uplot';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChartData, ChartSettings } from './contract.js';
@@ -12,6 +10,8 @@ import { xKindOf, type XKind } from './format.js';
 import { PLOT_HEIGHT, plotOptions, type PlotCallbacks, type PlotShape } from './plot-options.js';
 import { buildPlotData, captionText, rawCountOf, smoothedPoints, type PlotSeries, type Points } from './series-data.js';
 import { clampSmoothing } from './smoothing.js';
+import { useFitWidth } from './uplot-base.js';
+import './charts.css';
 import { getZoom, setZoom, subscribeZoom, type ZoomWindow } from './zoom-sync.js';
 
 /** The chart's `data-state`. */
@@ -38,6 +38,8 @@ export interface UPlotChartProps {
   series: PlotSeries[];
   settings: ChartSettings;
   syncGroup: string;
+  /** The sync group's x window (useZoomWindow: the chart component reads it once, for its data and for this). */
+  zoom: ZoomWindow | null;
   state: ChartState;
   /** Why the chart failed (state error), or a note on runs that failed. */
   error?: string | null;
@@ -48,7 +50,8 @@ export interface UPlotChartProps {
 type ChartElement = HTMLDivElement & { chartData?: ChartData };
 
 /** The test hook on the root element: attributes and `chartData`, all set at once. */
-function publish(root: ChartElement, props: UPlotChartProps, zoom: ZoomWindow | null, smoothedLines: readonly (Points | null)[]): void {
+function publish(root: ChartElement, props: UPlotChartProps, smoothedLines: readonly (Points | null)[]): void {
+  const { zoom } = props;
   root.chartData = {
     key: props.chartKey,
     x: props.xKey,
@@ -75,24 +78,6 @@ function overlayOf(props: UPlotChartProps): string | null {
   return null;
 }
 
-/** Keeps the uPlot instance as wide as its host element. */
-function useFitWidth(hostRef: { current: HTMLDivElement | null }, plotRef: { current: uPlot | null }): void {
-  useLayoutEffect(() => {
-    const host = hostRef.current;
-    if (!host) return;
-    let lastWidth = -1;
-    const observer = new ResizeObserver((entries) => {
-      const width = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (width === lastWidth) return; // height changes (the legend growing) are not ours to follow
-      lastWidth = width;
-      const plot = plotRef.current;
-      if (plot && plot.width !== width) plot.setSize({ width, height: PLOT_HEIGHT });
-    });
-    observer.observe(host);
-    return () => observer.disconnect();
-  }, []);
-}
-
 /** One chart: frame, uPlot instance, zoom sync and the test hook. */
 export function UPlotChart(props: UPlotChartProps) {
   const rootRef = useRef<ChartElement>(null);
@@ -100,7 +85,7 @@ export function UPlotChart(props: UPlotChartProps) {
   const plotRef = useRef<uPlot | null>(null);
   const latest = useRef(props);
   latest.current = props;
-  const zoom = useZoomWindow(props.syncGroup);
+  const { zoom } = props;
   const { smoothing, logScale } = props.settings;
   const smoothed = clampSmoothing(smoothing) > 0;
   // The EMA runs once per change of series or weight, for both the drawing and the test hook.
@@ -128,7 +113,7 @@ export function UPlotChart(props: UPlotChartProps) {
     };
   }, [shapeKey]);
 
-  useFitWidth(hostRef, plotRef);
+  useFitWidth(hostRef, plotRef, PLOT_HEIGHT);
 
   useLayoutEffect(() => {
     const plot = plotRef.current;
@@ -143,7 +128,7 @@ export function UPlotChart(props: UPlotChartProps) {
   }, [data, zoom, shapeKey]);
 
   useLayoutEffect(() => {
-    if (rootRef.current) publish(rootRef.current, props, zoom, smoothedLines);
+    if (rootRef.current) publish(rootRef.current, props, smoothedLines);
   }, [props.series, props.state, props.chartKey, props.xKey, smoothing, zoom, smoothedLines]);
 
   const overlay = overlayOf(props);

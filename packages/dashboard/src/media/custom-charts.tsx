@@ -8,7 +8,7 @@ import { filterKeys } from '../pages/chart-keys.js';
 import { Section } from '../ui/section.js';
 import { CustomChartPanel } from '../viewers/index.js';
 import { PanelBoundary } from './panel-boundary.js';
-import { MediaFrame } from './media-frame.js';
+import { frameState, MediaFrame } from './media-frame.js';
 import { summaryValueAt } from './media-keys.js';
 import { fileItem, typeOf } from './media-types.js';
 import { useRunFile } from './run-files.js';
@@ -41,7 +41,7 @@ function CustomChartCell(props: CustomChartCellProps) {
   const file = useRunFile(run, path, readTable, version);
   const table = file.state === 'ready' ? file.value : null;
   const error = ref.error ?? (file.state === 'error' ? file.error : null);
-  const state = ref.loading || (path && file.state === 'loading') ? 'loading' : table ? 'ready' : error ? 'error' : 'empty';
+  const state = frameState(ref.loading || (path !== null && file.state === 'loading'), table !== null, error);
   const attrs = { 'data-panel-def': chart.panelDefId, 'data-table-key': chart.tableKey, 'data-path': path ?? undefined, 'data-row-total': table?.data.length };
   return (
     <MediaFrame mediaKey={chart.key} type="custom-chart" source={ref.source} state={state} error={error} attrs={attrs}>

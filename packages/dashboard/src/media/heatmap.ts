@@ -22,7 +22,7 @@ const finite = (v: unknown): number | null => {
 };
 
 /** Bins drawn at most (W&B's limit is 512). */
-export const MAX_DRAWN_BINS = 4096;
+const MAX_DRAWN_BINS = 4096;
 
 /**
  * A logged `histogram` value (`values` + `bins` edges, or `values` + `packedBins` {min, size,

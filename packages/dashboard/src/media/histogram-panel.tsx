@@ -7,11 +7,11 @@ import type { MediaPanelProps } from './contract.js';
 import { buildHeatmap, parseHistogram } from './heatmap.js';
 import { HeatmapCanvas } from './heatmap-canvas.js';
 import { HistogramBars } from './histogram-bars.js';
-import { MediaFrame } from './media-frame.js';
+import { frameState, MediaFrame } from './media-frame.js';
 import { useStepValues } from './use-step-values.js';
 
 /** Steps (heatmap columns) fetched at most, spread evenly over the run. */
-export const HEATMAP_LIMIT = 200;
+const HEATMAP_LIMIT = 200;
 
 /** The histogram panel (`histogram`). */
 export function HistogramPanel({ run, entry, version }: MediaPanelProps) {
@@ -26,7 +26,7 @@ export function HistogramPanel({ run, entry, version }: MediaPanelProps) {
     }
     return { step: undefined, hist: null };
   }, [inHistory, values.values, entry.summaryValue]);
-  const state = inHistory && values.loading ? 'loading' : latest.hist ? 'ready' : values.error ? 'error' : 'empty';
+  const state = frameState(inHistory && values.loading, latest.hist !== null, values.error);
   const attrs = {
     'data-heatmap-steps': map?.steps.length ?? 0,
     'data-heatmap-bins': map?.rows ?? 0,

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { fetchSignedFileUrl, type RunPath } from '../api.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
 import type { MediaPanelProps } from './contract.js';
-import { MediaFrame } from './media-frame.js';
+import { frameState, MediaFrame } from './media-frame.js';
 import { fileItem } from './media-types.js';
 import { useSteppedValue } from './use-stepped-value.js';
 
@@ -34,7 +34,7 @@ export function HtmlPanel(props: MediaPanelProps) {
   const path = fileItem(shown.value)?.path ?? null;
   const signed = useSignedUrl(run, path);
   const error = shown.error ?? signed.error;
-  const state = shown.loading || (path && !signed.url && !signed.error) ? 'loading' : signed.url ? 'ready' : error ? 'error' : 'empty';
+  const state = frameState(shown.loading || (path !== null && !signed.url && !signed.error), Boolean(signed.url), error);
   return (
     <MediaFrame mediaKey={entry.key} type={entry.type} source={entry.source} state={state} error={error} slider={shown.slider} attrs={{ ...shown.attrs, 'data-path': path ?? undefined }}>
       {signed.url ? <iframe class="media-html" src={signed.url} sandbox="allow-scripts" referrerpolicy="no-referrer" title={`${entry.key} (HTML)`} /> : null}

@@ -1,15 +1,25 @@
 /** The frame every media panel shares: the title row, the step slider, the state and the test hook. */
 import type { ComponentChildren } from 'preact';
+import '../charts/charts.css';
 import './media.css';
 import type { MediaAttrs } from './contract.js';
 import { StepSlider, type StepSliderProps } from './step-slider.js';
+
+/** A panel's `data-state`. */
+export type MediaState = 'loading' | 'ready' | 'empty' | 'error';
+
+/**
+ * A panel's state, one rule for every panel: loading while its value (or the file it names) is on
+ * its way, else ready when there is something to show, else error when something failed, else empty.
+ */
+export const frameState = (loading: boolean, ready: boolean, error: string | null | undefined): MediaState => (loading ? 'loading' : ready ? 'ready' : error ? 'error' : 'empty');
 
 /** The panel's identity, state and content (see contract.ts for the attributes). */
 export interface MediaFrameProps {
   mediaKey: string;
   type: string;
   source: 'history' | 'summary';
-  state: 'loading' | 'ready' | 'empty' | 'error';
+  state: MediaState;
   error?: string | null;
   slider?: StepSliderProps | null;
   /** Panel-specific data attributes (undefined ones are left out). */

@@ -3,7 +3,7 @@
  * key types, summary and `defineMetric` definitions, tested without a DOM.
  */
 import type { MetricInfo } from '../api.js';
-import { filterKeys, groupSections, metricFor } from '../pages/chart-keys.js';
+import { filterKeys, groupSections, isShownKey } from '../pages/chart-keys.js';
 import { flatten } from '../ui/flatten.js';
 import { mediaKindOf, typeOf, type MediaKind } from './media-types.js';
 
@@ -18,9 +18,6 @@ export interface MediaEntry {
   /** The summary value of a summary-only key (undefined for history keys). */
   summaryValue?: unknown;
 }
-
-/** Keys that are neither internal (`_step`, `_wandb`...) nor hidden by `defineMetric`. */
-const shown = (key: string, metrics: readonly MetricInfo[]) => !key.startsWith('_') && !metricFor(key, metrics)?.hidden;
 
 /**
  * History keys to chart: every key whose type is not media (numbers, plain JSON, or unknown to a
@@ -41,12 +38,12 @@ export function mediaEntries(historyKeys: readonly string[], types: Readonly<Rec
   for (const key of historyKeys) {
     const type = types && Object.hasOwn(types, key) ? types[key]! : undefined;
     const kind = mediaKindOf(type);
-    if (kind && type && shown(key, metrics)) out.push({ key, type, kind, source: 'history' });
+    if (kind && type && isShownKey(key, metrics)) out.push({ key, type, kind, source: 'history' });
   }
   for (const [key, value] of flatten(summary as Record<string, unknown>)) {
     const type = typeOf(value);
     const kind = type === null ? null : mediaKindOf(type);
-    if (!kind || !type || inHistory.has(key) || !shown(key, metrics)) continue;
+    if (!kind || !type || inHistory.has(key) || !isShownKey(key, metrics)) continue;
     out.push({ key, type, kind, source: 'summary', summaryValue: value });
   }
   return out;

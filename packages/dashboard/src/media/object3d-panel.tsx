@@ -2,7 +2,7 @@
 import { useCallback } from 'preact/hooks';
 import { Object3DPanel } from '../viewers/index.js';
 import type { MediaPanelProps } from './contract.js';
-import { MediaFrame } from './media-frame.js';
+import { frameState, MediaFrame } from './media-frame.js';
 import { fileItem } from './media-types.js';
 import { runFileBytes } from './run-files.js';
 import { useSteppedValue } from './use-stepped-value.js';
@@ -14,7 +14,7 @@ export function Object3DMediaPanel(props: MediaPanelProps) {
   const item = fileItem(shown.value);
   const fetchFile = useCallback((path: string) => runFileBytes(run, path), [run]);
   const has = shown.value !== undefined && shown.value !== null;
-  const state = shown.loading ? 'loading' : has ? 'ready' : shown.error ? 'error' : 'empty';
+  const state = frameState(shown.loading, has, shown.error);
   return (
     <MediaFrame mediaKey={entry.key} type={entry.type} source={entry.source} state={state} error={shown.error} slider={shown.slider} attrs={{ ...shown.attrs, 'data-path': item?.path }}>
       {has ? <Object3DPanel value={shown.value} fetchFile={fetchFile} /> : null}

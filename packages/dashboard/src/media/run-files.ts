@@ -12,7 +12,7 @@ import { FileCache } from './file-cache.js';
 const cache = new FileCache();
 
 /** A run file's blob, fetched once while the cache keeps it. */
-export const runFileBlob = (run: RunPath, path: string): Promise<Blob> => cache.get(`${slotOf(run)}\n${path}`, () => fetchFile(run, path));
+const runFileBlob = (run: RunPath, path: string): Promise<Blob> => cache.get(`${slotOf(run)}\n${path}`, () => fetchFile(run, path));
 
 /** A run file's bytes (what the 3D viewer asks for). */
 export const runFileBytes = async (run: RunPath, path: string): Promise<ArrayBuffer> => (await runFileBlob(run, path)).arrayBuffer();

@@ -4,14 +4,13 @@
  * for unit tests under Node.
  */
 import { toNumber } from '../api.js';
+import type { ChartTable } from '../viewers/index.js';
 import { formatValue } from '../ui/format.js';
+import { naturalCompare, searchTerms, sortMissingLast } from '../ui/search.js';
 import { typeOf } from './media-types.js';
 
-/** A table file's content (`{"columns": [...], "data": [[...]]}`). */
-export interface TableData {
-  columns: string[];
-  data: unknown[][];
-}
+/** A table file's content (`{"columns": [...], "data": [[...]]}`), as the custom chart viewer reads it too. */
+export type TableData = ChartTable;
 
 /** Rows per page of the table panel. */
 export const PAGE_SIZE = 50;
@@ -46,8 +45,6 @@ export function cellText(value: unknown): string {
   return formatValue(value);
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
 /** The sort rank of a cell: numbers (NaN last of them), then text, then empty. */
 function rank(value: unknown): [0, number] | [1, string] | [2, null] {
   if (value === null || value === undefined || value === '') return [2, null];
@@ -67,7 +64,7 @@ export function compareCells(a: unknown, b: unknown): number {
     if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
     return x === y ? 0 : x < y ? -1 : 1;
   }
-  if (ra[0] === 1) return collator.compare(ra[1], rb[1] as string);
+  if (ra[0] === 1) return naturalCompare(ra[1], rb[1] as string);
   return 0;
 }
 
@@ -95,7 +92,7 @@ export interface TableView {
  * (case-insensitive), sorted by `sort` (stable: equal cells keep the logged order).
  */
 export function tableView(table: TableData, query: string, sort: TableSort, page: number, pageSize = PAGE_SIZE): TableView {
-  const terms = query.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  const terms = searchTerms(query);
   let rows = table.data.map((cells, index) => ({ index, cells }));
   if (terms.length > 0) {
     rows = rows.filter((r) => {
@@ -103,16 +100,8 @@ export function tableView(table: TableData, query: string, sort: TableSort, page
       return terms.every((t) => text.includes(t));
     });
   }
-  if (sort) {
-    const sign = sort.descending ? -1 : 1;
-    // Empty cells stay last in both directions.
-    rows.sort((a, b) => {
-      const x = a.cells[sort.column];
-      const y = b.cells[sort.column];
-      const empty = Number(rank(x)[0] === 2) - Number(rank(y)[0] === 2);
-      return empty !== 0 ? empty : sign * compareCells(x, y) || a.index - b.index;
-    });
-  }
+  // Empty cells stay last in both directions.
+  if (sort) rows = sortMissingLast(rows, (r) => r.cells[sort.column], (cell) => rank(cell)[0] === 2, compareCells, sort.descending);
   const pages = Math.max(1, Math.ceil(rows.length / pageSize));
   const shown = Math.min(Math.max(0, page), pages - 1);
   return { rows: rows.slice(shown * pageSize, (shown + 1) * pageSize), matches: rows.length, total: table.data.length, page: shown, pages };

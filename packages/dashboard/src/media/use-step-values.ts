@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchHistoryValues, type RunPath, type StepValue } from '../api.js';
 import { LIVE_REFETCH_MS } from '../charts/series-loader.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
-import { throttle } from '../ui/throttle.js';
+import { throttleTask } from '../ui/throttle.js';
 
 /** A key's values as last fetched. */
 export interface StepValues {
@@ -33,30 +33,16 @@ export function useStepValues(run: RunPath, key: string | null, version: number,
   useEffect(() => {
     if (key === null) return;
     let alive = true;
-    let inFlight = false;
-    let again = false;
     const controller = new AbortController();
-    const load = async () => {
-      if (inFlight) {
-        // The run grew during the request: its reply may miss the new values.
-        again = true;
-        return;
-      }
-      inFlight = true;
+    // One request at a time; the run growing during one fetches once more after it.
+    const refetch = throttleTask(async () => {
       try {
         const reply = await fetchHistoryValues(run, { key, limit }, controller.signal);
         if (alive) setState({ values: reply.values, total: reply.total, loading: false, error: null });
       } catch (e) {
         if (alive && !handleUnauthorized(e)) setState((s) => ({ ...s, loading: false, error: errorMessage(e) }));
-      } finally {
-        inFlight = false;
-        if (alive && again) {
-          again = false;
-          refetch.call();
-        }
       }
-    };
-    const refetch = throttle(() => void load(), LIVE_REFETCH_MS);
+    }, LIVE_REFETCH_MS);
     setState((s) => (s.loading && s.values === EMPTY && s.error === null ? s : { values: EMPTY, total: 0, loading: true, error: null }));
     refetch.call();
     poke.current = () => refetch.call();

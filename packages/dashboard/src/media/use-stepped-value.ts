@@ -6,13 +6,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { StepValue } from '../api.js';
 import type { MediaAttrs, MediaPanelProps } from './contract.js';
-import { mediaItems, type MediaItem } from './media-types.js';
+import { frameState, type MediaState } from './media-frame.js';
+import { fileItem, mediaItems, type MediaItem } from './media-types.js';
+import { useRunFile, type Loaded } from './run-files.js';
 import type { StepSliderProps } from './step-slider.js';
 import { indexForPin, pinForIndex } from './step-follow.js';
 import { useStepValues } from './use-step-values.js';
 
 /** Steps a slider offers at most (the server spreads them evenly over the run). */
-export const SLIDER_LIMIT = 500;
+const SLIDER_LIMIT = 500;
 
 /** The shown value, the slider (history keys with values) and the frame's step attributes. */
 export interface SteppedValue {
@@ -49,7 +51,7 @@ export function useSteppedValue({ run, entry, version }: MediaPanelProps): Stepp
 export interface SteppedItems {
   shown: SteppedValue;
   items: MediaItem[];
-  state: 'loading' | 'ready' | 'error' | 'empty';
+  state: MediaState;
   attrs: MediaAttrs;
 }
 
@@ -57,7 +59,27 @@ export interface SteppedItems {
 export function useSteppedItems(props: MediaPanelProps): SteppedItems {
   const shown = useSteppedValue(props);
   const items = mediaItems(shown.value);
-  const state = shown.loading ? 'loading' : items.length > 0 ? 'ready' : shown.error ? 'error' : 'empty';
+  const state = frameState(shown.loading, items.length > 0, shown.error);
   const attrs = { ...shown.attrs, 'data-paths': JSON.stringify(items.map((i) => i.path)), 'data-captions': JSON.stringify(items.map((i) => i.caption ?? '')) };
   return { shown, items, state, attrs };
+}
+
+/** The run file of the shown value read with `read`, the panel's state and attributes (`data-path` added). */
+export interface SteppedFile<T> {
+  shown: SteppedValue;
+  path: string | null;
+  file: Loaded<T>;
+  error: string | null;
+  state: MediaState;
+  attrs: MediaAttrs;
+}
+
+/** For panels that show the one file a value names (table, model graph); `read` must keep its identity (see useRunFile). */
+export function useSteppedFile<T>(props: MediaPanelProps, read: (blob: Blob) => Promise<T> | T): SteppedFile<T> {
+  const shown = useSteppedValue(props);
+  const path = fileItem(shown.value)?.path ?? null;
+  const file = useRunFile(props.run, path, read, props.version);
+  const error = shown.error ?? (file.state === 'error' ? file.error : null);
+  const state = frameState(shown.loading || (path !== null && file.state === 'loading'), file.state === 'ready', error);
+  return { shown, path, file, error, state, attrs: { ...shown.attrs, 'data-path': path ?? undefined } };
 }

@@ -3,12 +3,13 @@
  * functions of the run's history keys and `defineMetric` definitions, tested without a DOM.
  */
 import { toNumber, type EventsLine, type MetricInfo } from '../api.js';
+import { naturalCompare, searchTerms } from '../ui/search.js';
 
 /** The toolbar's x axis choice: `auto` uses each key's step metric, else a fixed key. */
 export const AUTO_X = 'auto';
 
 /** The x axes every run has. */
-export const BUILTIN_X = ['_step', '_runtime', '_timestamp'] as const;
+const BUILTIN_X = ['_step', '_runtime', '_timestamp'] as const;
 
 /** The section of keys without a `/`. */
 export const DEFAULT_SECTION = 'Charts';
@@ -62,9 +63,12 @@ export function effectiveX(key: string, xAxis: string, metrics: readonly MetricI
   return metricFor(key, metrics)?.stepMetric ?? '_step';
 }
 
-/** The keys that get a chart: not internal (`_step`, `_runtime`, `_wandb`...), not hidden. */
+/** True for a key a page shows (a chart or a media panel): not internal (`_step`, `_runtime`, `_wandb`...), not hidden by `defineMetric`. */
+export const isShownKey = (key: string, metrics: readonly MetricInfo[]): boolean => !key.startsWith('_') && !metricFor(key, metrics)?.hidden;
+
+/** The keys that get a chart: the shown ones (see isShownKey). */
 export function chartKeys(historyKeys: readonly string[], metrics: readonly MetricInfo[]): string[] {
-  return historyKeys.filter((k) => !k.startsWith('_') && !metricFor(k, metrics)?.hidden);
+  return historyKeys.filter((k) => isShownKey(k, metrics));
 }
 
 /** The section of a key: its prefix before the first `/`, or the default section. */
@@ -72,8 +76,6 @@ export function sectionOf(key: string): string {
   const slash = key.indexOf('/');
   return slash > 0 ? key.slice(0, slash) : DEFAULT_SECTION;
 }
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** Keys grouped by section: the default section first, then the others sorted; keys sorted. */
 export function groupSections(keys: readonly string[]): { name: string; keys: string[] }[] {
@@ -85,13 +87,13 @@ export function groupSections(keys: readonly string[]): { name: string; keys: st
     else sections.set(name, [key]);
   }
   return [...sections.entries()]
-    .sort(([a], [b]) => (a === DEFAULT_SECTION ? -1 : b === DEFAULT_SECTION ? 1 : collator.compare(a, b)))
-    .map(([name, list]) => ({ name, keys: list.sort(collator.compare) }));
+    .sort(([a], [b]) => (a === DEFAULT_SECTION ? -1 : b === DEFAULT_SECTION ? 1 : naturalCompare(a, b)))
+    .map(([name, list]) => ({ name, keys: list.sort(naturalCompare) }));
 }
 
 /** Keys whose name contains every space-separated term of `query` (case-insensitive). */
 export function filterKeys(keys: readonly string[], query: string): string[] {
-  const terms = query.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  const terms = searchTerms(query);
   if (terms.length === 0) return [...keys];
   return keys.filter((k) => {
     const lower = k.toLowerCase();
@@ -105,7 +107,7 @@ export function filterKeys(keys: readonly string[], query: string): string[] {
  */
 export function xAxisOptions(historyKeys: readonly string[], summaries: readonly Record<string, unknown>[]): string[] {
   const numeric = (k: string) => summaries.every((s) => !Object.hasOwn(s, k) || toNumber(s[k]) !== null);
-  const others = historyKeys.filter((k) => !k.startsWith('_') && numeric(k)).sort(collator.compare);
+  const others = historyKeys.filter((k) => !k.startsWith('_') && numeric(k)).sort(naturalCompare);
   return [AUTO_X, ...BUILTIN_X, ...others];
 }
 
@@ -127,5 +129,5 @@ export function systemSeries(events: readonly EventsLine[], xKey: string): Map<s
       points.push([x, y]);
     }
   }
-  return new Map([...series.entries()].sort(([a], [b]) => collator.compare(a, b)));
+  return new Map([...series.entries()].sort(([a], [b]) => naturalCompare(a, b)));
 }

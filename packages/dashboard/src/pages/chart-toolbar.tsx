@@ -17,6 +17,9 @@ export const DEFAULT_TOOLBAR: ToolbarState = { xAxis: AUTO_X, smoothing: 0, logS
 
 const X_LABELS: Record<string, string> = { [AUTO_X]: 'Automatic (step metric)', _step: 'Step', _runtime: 'Relative time (s)', _timestamp: 'Wall time' };
 
+/** How an x axis choice is named (the toolbar's options, the system charts' x axis); other keys by themselves. */
+export const xAxisLabel = (x: string): string => X_LABELS[x] ?? x;
+
 /** The toolbar state, the x axes offered and the change callback. */
 export interface ChartToolbarProps {
   state: ToolbarState;
@@ -34,7 +37,7 @@ export function ChartToolbar({ state, xOptions, onChange }: ChartToolbarProps) {
         <select data-control="x-axis" value={state.xAxis} onChange={(e) => set('xAxis', e.currentTarget.value)}>
           {(xOptions.includes(state.xAxis) ? xOptions : [...xOptions, state.xAxis]).map((x) => (
             <option key={x} value={x}>
-              {X_LABELS[x] ?? x}
+              {xAxisLabel(x)}
             </option>
           ))}
         </select>

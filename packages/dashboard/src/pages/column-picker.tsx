@@ -1,5 +1,6 @@
 /** The runs table's column picker: a searchable list of every config.* and summary.* key seen. */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { filterKeys } from './chart-keys.js';
 
 const MAX_LISTED = 300;
 
@@ -32,12 +33,8 @@ export function ColumnPicker({ keys, columns, onChange }: ColumnPickerProps) {
     };
   }, [open]);
 
-  const matching = useMemo(() => {
-    const terms = query.toLowerCase().split(/\s+/).filter((t) => t !== '');
-    // Columns shown but no longer seen in any run stay listed, so they can be removed.
-    const all = [...keys, ...columns.filter((c) => !keys.includes(c))];
-    return all.filter((k) => terms.every((t) => k.toLowerCase().includes(t)));
-  }, [keys, columns, query]);
+  // Columns shown but no longer seen in any run stay listed, so they can be removed.
+  const matching = useMemo(() => filterKeys([...keys, ...columns.filter((c) => !keys.includes(c))], query), [keys, columns, query]);
 
   const toggle = (key: string) => onChange(columns.includes(key) ? columns.filter((c) => c !== key) : [...columns, key]);
 

@@ -9,7 +9,7 @@ import { watchLive } from '../live.js';
 import { routeHref } from '../router.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
 import { toggled } from '../ui/sets.js';
-import { throttle } from '../ui/throttle.js';
+import { throttleTask } from '../ui/throttle.js';
 import { useRowWindow } from '../ui/virtual.js';
 import { ColumnPicker } from './column-picker.js';
 import { RunsFilterBar } from './runs-filter-bar.js';
@@ -36,19 +36,12 @@ function useLiveRuns(entity: string, project: string) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let alive = true;
-    let inFlight = false;
-    let again = false;
     let current: RunListItem[] | null = null;
     let changed = new Set<string>();
     // After a resync (the socket reconnected) any run may have changed, or appeared: the whole list.
     let everything = false;
-    const load = async () => {
-      // A change arriving during a fetch may not be in its answer: fetch once more after it.
-      if (inFlight) {
-        again = true;
-        return;
-      }
-      inFlight = true;
+    // One fetch at a time: a change arriving during a fetch may not be in its answer, so it fetches once more after it.
+    const refetch = throttleTask(async () => {
       const names = changed;
       const whole = everything;
       changed = new Set();
@@ -70,16 +63,9 @@ function useLiveRuns(entity: string, project: string) {
         for (const name of names) changed.add(name);
         everything ||= whole;
         if (alive && !handleUnauthorized(e)) setError(errorMessage(e));
-      } finally {
-        inFlight = false;
-        if (again && alive) {
-          again = false;
-          refetch.call();
-        }
       }
-    };
-    const refetch = throttle(() => void load(), 1000);
-    void load();
+    }, 1000);
+    refetch.call();
     const unwatch = watchLive({ entity, project }, (change) => {
       if (change === null) everything = true;
       else changed.add(change.run);

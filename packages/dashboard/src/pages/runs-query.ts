@@ -5,6 +5,7 @@
  */
 import { toNumber, type RunListItem, type RunState } from '../api.js';
 import { flatten } from '../ui/flatten.js';
+import { naturalCompare, searchTerms, sortMissingLast } from '../ui/search.js';
 
 /** A run with its config and summary flattened to `config.a.b` / `summary.x` keys. */
 export interface RunRow {
@@ -16,8 +17,6 @@ export interface RunRow {
 
 /** The fixed columns; user-added ones are `config.<key>` and `summary.<key>`. */
 export const BASE_COLUMNS = ['name', 'state', 'createdAt', 'runtime', 'tags', 'group', 'jobType'] as const;
-/** A fixed column. */
-export type BaseColumn = (typeof BASE_COLUMNS)[number];
 
 /** Every run state, in the order the state filter shows them. */
 export const STATES: readonly RunState[] = ['running', 'finished', 'failed', 'crashed', 'preempting'];
@@ -60,19 +59,17 @@ export function toRows(runs: readonly RunListItem[]): RunRow[] {
   });
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
 /** Every `config.*` then `summary.*` key seen in the rows, each group sorted. */
 export function valueKeys(rows: readonly RunRow[]): string[] {
   const keys = new Set<string>();
   for (const row of rows) for (const k of row.values.keys()) keys.add(k);
-  const sorted = [...keys].sort(collator.compare);
+  const sorted = [...keys].sort(naturalCompare);
   return [...sorted.filter((k) => k.startsWith('config.')), ...sorted.filter((k) => k.startsWith('summary.'))];
 }
 
 /** Every tag of the rows, sorted. */
 export function allTags(rows: readonly RunRow[]): string[] {
-  return [...new Set(rows.flatMap((r) => r.run.tags))].sort(collator.compare);
+  return [...new Set(rows.flatMap((r) => r.run.tags))].sort(naturalCompare);
 }
 
 /** The value a column sorts and filters by. */
@@ -116,20 +113,12 @@ export function compareValues(a: unknown, b: unknown): number {
   if (nb !== null) return 1;
   const sa = typeof a === 'string' ? a : JSON.stringify(a);
   const sb = typeof b === 'string' ? b : JSON.stringify(b);
-  return collator.compare(sa, sb);
+  return naturalCompare(sa, sb);
 }
 
 /** Rows sorted by a column; missing values last whatever the direction; ties keep their order. */
 export function sortRows(rows: readonly RunRow[], sort: SortSpec): RunRow[] {
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  const keyed = rows.map((row, index) => ({ row, index, value: cellValue(row, sort.column) }));
-  keyed.sort((a, b) => {
-    const ma = isMissing(a.value);
-    const mb = isMissing(b.value);
-    if (ma || mb) return ma === mb ? a.index - b.index : ma ? 1 : -1;
-    return sign * compareValues(a.value, b.value) || a.index - b.index;
-  });
-  return keyed.map((k) => k.row);
+  return sortMissingLast(rows, (row) => cellValue(row, sort.column), isMissing, compareValues, sort.dir === 'desc');
 }
 
 const OPS: Condition['op'][] = ['>=', '<=', '!=', '=', '>', '<', '~'];
@@ -187,7 +176,7 @@ function matchesCondition(row: RunRow, c: Condition): boolean {
       case '<=': return a <= b;
     }
   }
-  const order = collator.compare(text(value), c.value);
+  const order = naturalCompare(text(value), c.value);
   switch (c.op) {
     case '=': return order === 0;
     case '!=': return order !== 0;
@@ -200,7 +189,7 @@ function matchesCondition(row: RunRow, c: Condition): boolean {
 
 /** Rows passing every part of the filter. */
 export function filterRows(rows: readonly RunRow[], filter: RunFilter): RunRow[] {
-  const terms = filter.text.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  const terms = searchTerms(filter.text);
   return rows.filter(
     (row) =>
       terms.every((t) => row.haystack.includes(t)) &&

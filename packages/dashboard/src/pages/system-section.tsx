@@ -10,6 +10,7 @@ import { watchLive } from '../live.js';
 import { errorMessage, handleUnauthorized } from '../ui/api-errors.js';
 import { Section } from '../ui/section.js';
 import { filterKeys, systemSeries, systemX } from './chart-keys.js';
+import { xAxisLabel } from './chart-toolbar.js';
 import { LineTail } from './line-tail.js';
 import { RunChangeTracker } from './run-change-tracker.js';
 
@@ -53,8 +54,6 @@ export interface SystemSectionProps {
   onToggle: () => void;
 }
 
-const X_LABEL = { _runtime: 'Relative time (s)', _timestamp: 'Wall time' } as const;
-
 /** The "System" section (`data-section="system"`); nothing while no run has system metrics. */
 export function SystemSection({ runs, xAxis, query, settings, collapsed, onToggle }: SystemSectionProps) {
   // The same runs keep the same tails (a relabelled run is not fetched again).
@@ -95,7 +94,7 @@ export function SystemSection({ runs, xAxis, query, settings, collapsed, onToggl
           <div class="chart-cell" key={key}>
             <PointsChart
               title={key}
-              xLabel={X_LABEL[x]}
+              xLabel={xAxisLabel(x)}
               series={seriesByKey.get(key) ?? []}
               settings={settings}
               syncGroup={x}

@@ -36,3 +36,40 @@ export function throttle(fn: () => void, ms: number, now: () => number = () => p
     },
   };
 }
+
+/**
+ * `throttle` for an async refetch: besides at most once per `ms`, at most one `task` at a time. A
+ * call while it runs is not lost: the task runs once more after it (throttled), since the answer in
+ * flight may miss what the call was about. `task` must not reject (it reports its own errors);
+ * cancel() also drops the run a running task would have asked for.
+ */
+export function throttleTask(task: () => Promise<void>, ms: number, now?: () => number): Throttled {
+  let running = false;
+  let again = false;
+  let cancelled = false;
+  const throttled: Throttled = throttle(
+    () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      void task().finally(() => {
+        running = false;
+        if (again && !cancelled) {
+          again = false;
+          throttled.call();
+        }
+      });
+    },
+    ms,
+    now,
+  );
+  return {
+    call: () => throttled.call(),
+    cancel() {
+      cancelled = true;
+      throttled.cancel();
+    },
+  };
+}

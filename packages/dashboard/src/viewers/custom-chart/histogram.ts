@@ -13,7 +13,7 @@ export interface Histogram {
 }
 
 /** W&B's histogram preset draws about this many bins. */
-export const DEFAULT_BINS = 30;
+const DEFAULT_BINS = 30;
 
 /** The bin of `v`; a value on an edge (within rounding) belongs to the bin starting there. */
 function binOf(v: number, start: number, width: number, bins: number): number {

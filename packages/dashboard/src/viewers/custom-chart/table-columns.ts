@@ -2,6 +2,7 @@
  * Reading a W&B table (`{columns, data}`) through a custom chart's field mapping. Pure, so it runs
  * under Node's test runner.
  */
+import { toNumber } from '../../api.js';
 
 /** A W&B table as the chart receives it: column names and rows of cells. */
 export interface ChartTable {
@@ -42,12 +43,9 @@ export function columnName(table: ChartTable, index: number): string {
  * strings and booleans (1/0); null for anything else.
  */
 export function cellNumber(value: unknown): number | null {
-  if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'string') return null;
-  if (value === 'NaN') return Number.NaN;
-  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
-  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  const token = toNumber(value);
+  if (token !== null || typeof value !== 'string') return token;
   const trimmed = value.trim();
   if (trimmed === '') return null;
   const n = Number(trimmed);

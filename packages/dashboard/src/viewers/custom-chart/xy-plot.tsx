@@ -3,11 +3,11 @@
  * Each line keeps its own x values (aligned as the history charts do, so none is lost); drag to
  * zoom on x, double-click to reset.
  */
-import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { formatNumber, formatTicks } from '../../charts/format.js';
 import { alignLines } from '../../charts/series-data.js';
+import { AXIS_STROKE, GRID, isFiniteNumber, useFitWidth, xRange } from '../../charts/uplot-base.js';
 
 /** How a line is drawn. */
 export type LineStyle = 'line' | 'points' | 'bars' | 'guide';
@@ -34,13 +34,9 @@ export interface XYPlotProps {
 
 /** Height of the plot area with its axes, CSS pixels. */
 const PLOT_HEIGHT = 260;
-const AXIS_STROKE = '#555';
-const GRID = { stroke: 'rgba(0,0,0,0.08)', width: 1 };
-
-const show = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function seriesOf(line: PlotLine): uPlot.Series {
-  const value = (_u: uPlot, v: unknown) => (show(v) ? formatNumber(v) : '--');
+  const value = (_u: uPlot, v: unknown) => (isFiniteNumber(v) ? formatNumber(v) : '--');
   const base: uPlot.Series = { label: line.label, stroke: line.color, width: 1.5, value, spanGaps: true };
   switch (line.style) {
     case 'points':
@@ -68,10 +64,10 @@ function options(props: XYPlotProps, width: number): uPlot.Options {
   return {
     width,
     height: PLOT_HEIGHT,
-    series: [{ label: props.xTitle || 'x', value: (_u, v) => (show(v) ? (formatX ?? formatNumber)(v) : '--') }, ...props.lines.map(seriesOf)],
+    series: [{ label: props.xTitle || 'x', value: (_u, v) => (isFiniteNumber(v) ? (formatX ?? formatNumber)(v) : '--') }, ...props.lines.map(seriesOf)],
     scales: {
-      x: { time: false, range: (_u, min, max) => xSpan ?? (min === max ? [min - 1, max + 1] : [min, max]) },
-      y: { range: (_u, min, max) => (show(min) && show(max) ? uPlot.rangeNum(hasBars ? 0 : min, max, 0.1, true) : [0, 1]) },
+      x: { time: false, range: (u, min, max) => xSpan ?? xRange(u, min, max) },
+      y: { range: (_u, min, max) => (isFiniteNumber(min) && isFiniteNumber(max) ? uPlot.rangeNum(hasBars ? 0 : min, max, 0.1, true) : [0, 1]) },
     },
     axes: [axis(props.xTitle), axis(props.yTitle, 60)],
     legend: { show: props.legend, live: true },
@@ -99,19 +95,7 @@ export function XYPlot(props: XYPlotProps) {
     };
   }, [data, props.xTitle, props.yTitle, props.legend, props.xSpan?.[0], props.xSpan?.[1]]);
 
-  useLayoutEffect(() => {
-    const host = hostRef.current;
-    if (!host) return;
-    let lastWidth = -1;
-    const observer = new ResizeObserver((entries) => {
-      const width = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (width === lastWidth || width < 1) return; // the legend growing changes the height only
-      lastWidth = width;
-      plotRef.current?.setSize({ width, height: PLOT_HEIGHT });
-    });
-    observer.observe(host);
-    return () => observer.disconnect();
-  }, []);
+  useFitWidth(hostRef, plotRef, PLOT_HEIGHT);
 
   return <div class="cc-plot" ref={hostRef} />;
 }

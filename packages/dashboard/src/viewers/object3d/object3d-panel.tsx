@@ -14,8 +14,6 @@ import { formatCount } from '../../charts/format.js';
 import { object3DRefs, panelState, type Object3DRef, type Object3DState } from './object3d-value.js';
 import type { LoadedObject, UpAxis, Viewer } from './object3d-scene.js';
 
-export type { Object3DState };
-
 /** The panel's props: the logged value and how to read a run file (its path as logged). */
 export interface Object3DPanelProps {
   value: unknown;

@@ -69,12 +69,12 @@ export const CATEGORY_PALETTE: readonly Rgb[] = [
 ];
 
 /** The palette colour of a category (categories are small integers; others are rounded). */
-export function categoryColor(category: number): Rgb {
+function categoryColor(category: number): Rgb {
   return CATEGORY_PALETTE[Math.abs(Math.round(category)) % CATEGORY_PALETTE.length]!;
 }
 
 /** `[x, y, z]` of a value, or null when it is not three finite numbers. */
-export function vec3Of(value: unknown): Vec3 | null {
+function vec3Of(value: unknown): Vec3 | null {
   if (!Array.isArray(value) || value.length < 3) return null;
   const [x, y, z] = value as unknown[];
   return finite(x) && finite(y) && finite(z) ? [x, y, z] : null;
