@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { migrate } from '../src/store/migrations/index.js';
 import type { Logger } from '../src/log.js';
+import type { FakeWandbServer, RecordedRequest } from './fake-wandb-server.js';
 import { RunSyncer } from '../src/sync/run-syncer.js';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../src/sync/sync-settings.js';
 import { SyncStore } from '../src/sync/sync-store.js';
@@ -90,4 +91,22 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/**
+ * Runs turns until a request matching `match` is held at the fake (its answer waits for `release()`);
+ * returns the turn in flight.
+ */
+export async function holdRequest(fake: FakeWandbServer, syncer: RunSyncer, match: (req: RecordedRequest) => boolean): Promise<{ inFlight: Promise<void>; release: () => void }> {
+  const held = deferred();
+  const seen = deferred();
+  fake.gate = (req) => (match(req) ? (seen.resolve(), held.promise) : undefined);
+  for (let i = 0; i < 20; i += 1) {
+    const inFlight = syncer.turn();
+    if (await Promise.race([inFlight.then(() => false), seen.promise.then(() => true)])) {
+      fake.gate = null;
+      return { inFlight, release: held.resolve };
+    }
+  }
+  throw new Error('the request never went out');
 }

@@ -3,12 +3,10 @@
  * `charts`), the record writer storing media content-addressed (once per sha256, whatever the path or
  * run; a sha256 mismatch refused; contents no file points at deleted), charts by key, the config's
  * `_wandb.visualize`, and the syncer uploading blob-backed files from SQLite (turn by turn, against the
- * fake W&B server): PUT bytes, `uploaded`, retries, no second upload of a version, config re-sent on a
- * new chart.
+ * fake W&B server): PUT bytes, `uploaded`, retries, no second upload of a version, never other bytes
+ * from a blob row id reused after a planned upload, config re-sent on a new chart.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { RecordMessage } from '@wandb-daemon/protocol';
@@ -23,17 +21,13 @@ import { FakeWandbServer, type RecordedRequest } from '../test-utils/fake-wandb-
 import { LINE_CHART, LINE_VISUALIZE, mediaBody, sha } from '../test-utils/media-fixtures.js';
 import type { RecordBody } from '../test-utils/raw-client.js';
 import { API_KEY } from '../test-utils/sync-env.js';
-import { remoteRun, setState, turnsUntil } from '../test-utils/sync-harness.js';
+import { holdRequest, remoteRun, setState, turnsUntil } from '../test-utils/sync-harness.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 
 const media = mediaBody;
 
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'wandb-daemon-media-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-let counter = 0;
-const freshPath = () => join(dir, `db-${(counter += 1)}.sqlite`);
+const freshDir = tempDirs('wandb-daemon-media-');
+const freshPath = () => join(freshDir(), 'db.sqlite');
 
 describe('migration 0040', () => {
   it('keeps the files rows of an older database, which stay on disk; a row needs exactly one of a path and a blob', () => {
@@ -190,6 +184,32 @@ describe('sync of media from the database', () => {
     await turnsUntil(syncer, () => store.load(pk)!.done === 1, 100);
     assert.equal(putsOf(path).length, 3);
     assert.equal(fake.run('media-sync')!.uploaded.filter((p) => p === path).length, 1);
+    db.close();
+  });
+
+  it('never PUTs other bytes when the blob of a planned upload is deleted and its row id reused meanwhile', async () => {
+    const { db, syncer, log } = mediaRun('media-reused-id');
+    const blobId = (bytes: Buffer) => (db.prepare('SELECT id FROM blobs WHERE sha256 = ?').get(sha(bytes)) as { id: number } | undefined)?.id;
+    const first = Buffer.from('the first bytes, replaced before their PUT');
+    const other = Buffer.from('other bytes, stored in the row the first ones freed');
+    const path = 'media/images/first_0.png';
+    const otherPath = 'media/images/other_1.png';
+    log(media(path, first));
+    const firstId = blobId(first);
+    // The upload round of `path` is planned (its CreateRunFiles sent), its PUT not yet made.
+    const { inFlight, release } = await holdRequest(fake, syncer, (req) => req.operationName === 'CreateRunFiles' && req.body.variables.files.includes(path));
+    // Meanwhile the path is logged as a file on disk (its blob, the only one, is deleted) and other
+    // bytes are stored at another path, in the freed row id.
+    log({ t: 'file', path, localPath: join(freshDir(), 'no-such-file.png'), policy: 'now' });
+    log(media(otherPath, other));
+    assert.equal(blobId(first), undefined);
+    assert.equal(blobId(other), firstId, 'the freed row id is reused (otherwise this test proves nothing)');
+    release();
+    await inFlight;
+    await turnsUntil(syncer, () => fake.run('media-reused-id')?.uploaded.includes(otherPath) === true);
+    assert.deepEqual(putsOf(path), [], 'the other bytes were PUT under the replaced file');
+    assert.ok(fake.run('media-reused-id')!.uploads.get(otherPath)!.equals(other));
+    assert.equal(fake.run('media-reused-id')!.uploaded.includes(path), false);
     db.close();
   });
 

@@ -6,10 +6,9 @@
  * Every test works on its own database file in a temporary directory removed afterwards.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, afterEach, describe, it } from 'node:test';
+import { beforeEach, afterEach, describe, it } from 'node:test';
 import { parseWandbJson, type RecordMessage, type RunInfo } from '@wandb-daemon/protocol';
 import Database from 'better-sqlite3';
 import type { ActiveRun } from '../src/store/active-run.js';
@@ -17,17 +16,12 @@ import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS, SchemaTooNewError, type Mig
 import { openDatabase } from '../src/store/open-database.js';
 import { RecordWriter, type ApplyOutcome } from '../src/store/record-writer.js';
 import { RunStore } from '../src/store/run-store.js';
+import { tempDirs } from '../test-utils/temp-dirs.js';
 import { pathKey } from '@wandb-daemon/protocol';
 
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'wandb-daemon-store-unit-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-let counter = 0;
+const freshDir = tempDirs('wandb-daemon-store-unit-');
 /** A fresh database path in the temporary directory. */
-const freshPath = () => join(dir, `db-${(counter += 1)}.sqlite`);
+const freshPath = () => join(freshDir(), 'db.sqlite');
 
 const userVersion = (db: Database.Database) => db.pragma('user_version', { simple: true }) as number;
 const tableExists = (db: Database.Database, name: string) =>

@@ -6,28 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FakeWandbServer, type RecordedRequest } from '../test-utils/fake-wandb-server.js';
+import { FakeWandbServer } from '../test-utils/fake-wandb-server.js';
 import { API_KEY, assertLines, steps } from '../test-utils/sync-env.js';
-import { appendHistory, deferred, remoteRun, setState, turnsUntil } from '../test-utils/sync-harness.js';
-import type { RunSyncer } from '../src/sync/run-syncer.js';
+import { appendHistory, holdRequest, remoteRun, setState, turnsUntil } from '../test-utils/sync-harness.js';
 import { waitFor } from '../test-utils/temp-daemon.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/** Runs turns until a request matching `match` is held at the fake; returns the turn in flight. */
-async function holdRequest(fake: FakeWandbServer, syncer: RunSyncer, match: (req: RecordedRequest) => boolean): Promise<{ inFlight: Promise<void>; release: () => void }> {
-  const held = deferred();
-  const seen = deferred();
-  fake.gate = (req) => (match(req) ? (seen.resolve(), held.promise) : undefined);
-  for (let i = 0; i < 20; i += 1) {
-    const inFlight = syncer.turn();
-    if (await Promise.race([inFlight.then(() => false), seen.promise.then(() => true)])) {
-      fake.gate = null;
-      return { inFlight, release: held.resolve };
-    }
-  }
-  throw new Error('the request never went out');
-}
 
 describe('sync generations: late answers after a reset', () => {
   const fake = new FakeWandbServer(API_KEY);

@@ -4,6 +4,7 @@
  * Big integers are written as exact digits, typed arrays as arrays, dates as ISO strings.
  */
 import { createRequire } from 'node:module';
+import { setOwn } from './plain-object.js';
 
 // JSON5 parses the NaN/Infinity tokens; loaded on first need, so that a client process never pays
 // for it (only readers of stored lines do).
@@ -86,11 +87,7 @@ export function toStrictJsonValue(value: unknown): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>, toStrictJsonValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      // A parsed "__proto__" key is data: `out[k] =` would replace out's prototype instead.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: toStrictJsonValue(v), writable: true, enumerable: true, configurable: true });
-      else out[k] = toStrictJsonValue(v);
-    }
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, toStrictJsonValue(v));
     return out;
   }
   return value;

@@ -127,6 +127,9 @@ describe('parseClientMessage', () => {
     ['a file path with ..', { ...VALID.file, path: 'media/../../etc/passwd' }, /\bpath\b.*\.\./],
     ['a file path that is only ..', { ...VALID.file, path: '..' }, /\bpath\b/],
     ['an absolute file path', { ...VALID.file, path: '/etc/passwd' }, /\bpath\b/],
+    // The server refuses these in CreateRunFiles, failing the run's whole upload round: refused at the edge, as for media.
+    ['a file path with an empty segment', { ...VALID.file, path: 'code//train.py' }, /\bpath\b.*empty segments/],
+    ['a file path with a . segment', { ...VALID.file, path: './train.py' }, /\bpath\b.*empty segments/],
     ['a run id with a space', { ...VALID['run.start'], run: { ...runInfo(), runId: 'my run' } }, /\brun\.runId\b/],
     ['console with an empty lines array', { ...VALID.console, lines: [] }, /\blines\b/],
     ['a non-integer finish seq', { ...VALID.finish, seq: 2.5 }, /\bseq\b/],

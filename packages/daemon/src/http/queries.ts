@@ -1,6 +1,6 @@
 /** Read-only queries behind the HTTP API and the CLI. */
 import type Database from 'better-sqlite3';
-import { parseWandbJson, toStrictJsonValue } from '@wandb-daemon/protocol';
+import { parseWandbJson, setOwn, toStrictJsonValue } from '@wandb-daemon/protocol';
 import { parseObject, type RunRow } from '../store/run-store.js';
 import { SyncViews, type RunSyncView } from '../sync/sync-views.js';
 
@@ -127,9 +127,7 @@ export class Queries {
 function pick(row: Record<string, unknown>, keys?: string[]): Record<string, unknown> {
   if (!keys || keys.length === 0) return toStrictJsonValue(row) as Record<string, unknown>;
   const out: Record<string, unknown> = { _step: row._step };
-  // Own keys only, defined rather than assigned: a key named `__proto__` must stay data.
-  for (const key of keys) {
-    if (Object.hasOwn(row, key)) Object.defineProperty(out, key, { value: toStrictJsonValue(row[key]), enumerable: true, writable: true, configurable: true });
-  }
+  // Own keys only, set as data: a key named `__proto__` must not become out's prototype.
+  for (const key of keys) if (Object.hasOwn(row, key)) setOwn(out, key, toStrictJsonValue(row[key]));
   return out;
 }

@@ -2,9 +2,9 @@
  * Applies records to the store. One `apply*` function per record type, dispatched through a table;
  * the caller (the commit queue) wraps a whole batch in one transaction.
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { toWandbJson, type RecordMessage, type RecordType } from '@wandb-daemon/protocol';
+import { sha256 } from '../sha256.js';
 import type { ActiveRun } from './active-run.js';
 import { applyRowToSummary, deletePath, forEachLeaf, pathKey, setPath, type SummaryRule } from '@wandb-daemon/protocol';
 
@@ -43,10 +43,8 @@ export class RecordWriter {
   private readonly insertConsole: Database.Statement;
   private readonly upsertFile: Database.Statement;
   private readonly upsertBlobFile: Database.Statement;
-  private readonly blobOfFile: Database.Statement<[number, string]>;
   private readonly blobBySha: Database.Statement<[string]>;
   private readonly insertBlob: Database.Statement;
-  private readonly deleteOrphanBlob: Database.Statement;
   private readonly upsertChart: Database.Statement;
   private readonly upsertDefinition: Database.Statement;
   private readonly insertAlert: Database.Statement;
@@ -66,10 +64,8 @@ export class RecordWriter {
       VALUES (@run, @path, NULL, @blob, 'now', @size, @sha256, @now)
       ON CONFLICT (run_pk, path) DO UPDATE SET local_path = NULL, blob_id = excluded.blob_id, policy = excluded.policy,
         size = excluded.size, sha256 = excluded.sha256, updated_at = excluded.updated_at`);
-    this.blobOfFile = db.prepare('SELECT blob_id FROM files WHERE run_pk = ? AND path = ?');
     this.blobBySha = db.prepare('SELECT id FROM blobs WHERE sha256 = ?');
     this.insertBlob = db.prepare('INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?)');
-    this.deleteOrphanBlob = db.prepare('DELETE FROM blobs WHERE id = @id AND NOT EXISTS (SELECT 1 FROM files WHERE blob_id = @id)');
     this.upsertChart = db.prepare(`INSERT INTO charts (run_pk, key, panel_def_id, table_key, fields, string_fields) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (run_pk, key) DO UPDATE SET panel_def_id = excluded.panel_def_id, table_key = excluded.table_key,
         fields = excluded.fields, string_fields = excluded.string_fields`);
@@ -182,10 +178,9 @@ export class RecordWriter {
     return STORED;
   }
 
+  /** A file on disk; a blob the path pointed at before goes when no file points at it (migration 0040's triggers). */
   private applyFile(run: ActiveRun, r: Extract<RecordMessage, { t: 'file' }>): ApplyOutcome {
-    const previous = this.blobOf(run.pk, r.path);
     this.upsertFile.run({ run: run.pk, path: r.path, localPath: r.localPath, policy: r.policy, size: r.size ?? null, sha256: r.sha256 ?? null, now: Date.now() / 1000 });
-    if (previous !== null) this.deleteOrphanBlob.run({ id: previous });
     return STORED;
   }
 
@@ -193,25 +188,18 @@ export class RecordWriter {
    * A media file: its bytes are checked against the sha256 the client computed (a mismatch refuses the
    * record, as a row behind the run's step is refused), stored once per content, and the run's file
    * at `path` points at them (uploaded by the syncer, policy `now`). A blob the path pointed at before
-   * is deleted when no file points at it any more.
+   * is deleted when no file points at it any more (migration 0040's triggers).
    */
   private applyMedia(run: ActiveRun, r: Extract<RecordMessage, { t: 'media' }>): ApplyOutcome {
-    const actual = createHash('sha256').update(r.bytes).digest('hex');
+    const actual = sha256(r.bytes);
     if (actual !== r.sha256) {
       return { kind: 'dropped', reason: `media ${r.path} refused: its bytes have sha256 ${actual}, the record says ${r.sha256}` };
     }
     const now = Date.now() / 1000;
     const found = this.blobBySha.get(r.sha256) as { id: number } | undefined;
     const blob = found ? found.id : Number(this.insertBlob.run(r.sha256, r.bytes.length, now, asBuffer(r.bytes)).lastInsertRowid);
-    const previous = this.blobOf(run.pk, r.path);
     this.upsertBlobFile.run({ run: run.pk, path: r.path, blob, size: r.bytes.length, sha256: r.sha256, now });
-    if (previous !== null && previous !== blob) this.deleteOrphanBlob.run({ id: previous });
     return STORED;
-  }
-
-  /** The blob a run's file points at, or null (no such file, or one on disk). */
-  private blobOf(run: number, path: string): number | null {
-    return (this.blobOfFile.get(run, path) as { blob_id: number | null } | undefined)?.blob_id ?? null;
   }
 
   /** A custom chart, replacing the run's chart of the same key; the syncer puts it in `_wandb.visualize`. */

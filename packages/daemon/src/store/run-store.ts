@@ -58,7 +58,6 @@ export class RunStore {
   private readonly restartClock: Database.Statement;
   private readonly lastHistoryLine: Database.Statement<[number]>;
   private readonly remove: Database.Statement<[number]>;
-  private readonly deleteOrphanBlobs: Database.Statement<[]>;
   private readonly finishStmt: Database.Statement;
   private readonly crashStmt: Database.Statement;
   private readonly flushCounters: Database.Statement;
@@ -83,8 +82,6 @@ export class RunStore {
     this.restartClock = db.prepare('UPDATE runs SET start_time = @startTime WHERE pk = @pk');
     this.lastHistoryLine = db.prepare('SELECT line FROM history WHERE run_pk = ? ORDER BY line_no DESC LIMIT 1');
     this.remove = db.prepare('DELETE FROM runs WHERE pk = ?');
-    // Reads ids only (data is the blobs' last column, its overflow pages are never loaded).
-    this.deleteOrphanBlobs = db.prepare('DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_id = blobs.id)');
     this.finishStmt = db.prepare('UPDATE runs SET state = @state, exit_code = @exitCode, finished_at = @now, updated_at = @now WHERE pk = @pk');
     this.crashStmt = db.prepare("UPDATE runs SET state = 'crashed', finished_at = @now, updated_at = @now WHERE pk = @pk AND state = 'running'");
     this.flushCounters = db.prepare(`UPDATE runs SET last_seq = @lastSeq, last_step = @lastStep, history_lines = @historyLines,
@@ -120,12 +117,11 @@ export class RunStore {
   }
 
   /**
-   * Deletes a run and everything it recorded (W&B's overwrite of a run with the same id), and the media
-   * contents no other run's file points at.
+   * Deletes a run and everything it recorded (W&B's overwrite of a run with the same id); the media
+   * contents no other run's file points at go with its files (migration 0040's triggers).
    */
   delete(pk: number): void {
     this.remove.run(pk);
-    this.deleteOrphanBlobs.run();
   }
 
   /** Marks an existing run running again with the metadata of a new init; config keys merge. */
@@ -151,7 +147,6 @@ export class RunStore {
     const runtime = isPlainObject(line) ? line._runtime : undefined;
     return typeof runtime === 'number' && Number.isFinite(runtime) && runtime >= 0 ? runtime : null;
   }
-
 
   finish(pk: number, exitCode: number): RunState {
     const state: RunState = exitCode === 0 ? 'finished' : 'failed';

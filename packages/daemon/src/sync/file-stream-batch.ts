@@ -4,7 +4,7 @@
  * uploaded since the last acknowledged request. Bounded in lines per stream and (roughly) in bytes, so
  * a large backlog goes out as a series of requests and nothing is buffered beyond one of them.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../sha256.js';
 import type { LineStream, StreamAck, SyncRow, SyncStore } from './sync-store.js';
 import { outputLine } from './wire-format.js';
 
@@ -27,11 +27,6 @@ export interface FileStreamBatch {
   ack: StreamAck;
   /** True when a stream was cut by the bounds: more is waiting, send again without delay. */
   more: boolean;
-}
-
-/** sha256 of text, hex. */
-export function sha256(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Whether the run has lines, a summary or uploaded files the server has not acknowledged. */

@@ -9,8 +9,8 @@
 import { open } from 'node:fs/promises';
 import { release, type as osType } from 'node:os';
 import { isPlainObject, parseWandbJson, type JsonObject } from '@wandb-daemon/protocol';
+import { sha256 } from '../sha256.js';
 import { parseObject } from '../store/run-store.js';
-import { sha256 } from './file-stream-batch.js';
 import type { PendingFile, SyncRow, SyncStore } from './sync-store.js';
 import { SyncError, type UploadBody } from './wandb-http.js';
 import { configYaml, wrapConfig, outputLine, telemetry, type StoredDefinition } from './wire-format.js';
@@ -113,11 +113,14 @@ export function metadataFile(row: SyncRow): UploadItem {
   return generated('wandb-metadata.json', `${JSON.stringify(metadata, null, 2)}\n`);
 }
 
-/** The files produced at the end of a run (metadata again, in case the start upload never happened). */
-export function endOfRunFiles(row: SyncRow, store: SyncStore): UploadItem[] {
+/**
+ * The files produced at the end of a run (metadata again, in case the start upload never happened);
+ * `wrappedConfig` is the turn's `wrappedConfigOf(row, store)`.
+ */
+export function endOfRunFiles(row: SyncRow, store: SyncStore, wrappedConfig: Record<string, unknown>): UploadItem[] {
   const summary = parseWandbJson(row.summary);
   return [
-    generated('config.yaml', configYaml(wrappedConfigOf(row, store))),
+    generated('config.yaml', configYaml(wrappedConfig)),
     generated('wandb-summary.json', isPlainObject(summary) ? row.summary : '{}'),
     generated('output.log', outputLog(row.pk, store)),
     metadataFile(row),

@@ -25,8 +25,9 @@
  * neither mark a resumed run done nor advance the new server's watermarks with the old server's.
  */
 import type { Logger } from '../log.js';
+import { sha256 } from '../sha256.js';
 import { retryDelayMs } from './backoff.js';
-import { buildBatch, hasStreamWork, sha256 } from './file-stream-batch.js';
+import { buildBatch, hasStreamWork } from './file-stream-batch.js';
 import { CREATE_RUN_FILES, UPSERT_BUCKET, UPSERT_BUCKET_VARIABLES, type CreateRunFilesData, type UpsertBucketData } from './graphql-documents.js';
 import { endOfRunFiles, fromFilesTable, metadataFile, notYetUploaded, wrappedConfigOf, type UploadItem } from './run-files.js';
 import type { SyncSettings } from './sync-settings.js';
@@ -54,6 +55,16 @@ interface UploadPlan {
   endOfRun: boolean;
   /** Ms until the first file backing off may be tried again; Infinity when none is. */
   waitMs: number;
+}
+
+/**
+ * The run's wrapped config as one turn reads it (its stored config, definitions and charts, parsed
+ * once): the object (`config.yaml`), its JSON (UpsertBucket's `config`) and the JSON's hash.
+ */
+interface TurnConfig {
+  wrapped: Record<string, unknown>;
+  json: string;
+  hash: string;
 }
 
 /** Where to PUT each file of a round, and the headers the server asked for. */
@@ -112,10 +123,11 @@ export class RunSyncer {
   }
 
   private async step(row: SyncRow, http: WandbHttp): Promise<number> {
-    if (!row.upserted) return this.upsert(row, http, 'full');
-    const partial = this.partialDue(row);
-    if (partial.due) return this.upsert(row, http, partial.due);
-    const uploads = this.uploadsDue(row);
+    const config = turnConfig(row, this.deps.store);
+    if (!row.upserted) return this.upsert(row, http, 'full', config);
+    const partial = this.partialDue(row, config);
+    if (partial.due) return this.upsert(row, http, partial.due, config);
+    const uploads = this.uploadsDue(row, config);
     const uploadNow = uploads.due.length > 0 || (uploads.endOfRun && uploads.waitMs === Infinity);
     // After a round that left a file retrying, lines and heartbeats go first: a file that keeps
     // failing must not hold back the run's file_stream (the server would take the run for crashed).
@@ -136,7 +148,7 @@ export class RunSyncer {
    * Which partial UpsertBucket is due, or how long until one is (Infinity when nothing changed). A
    * change is due once it is `debounceMs` old, or at once when the run has ended.
    */
-  private partialDue(row: SyncRow): { due: 'config' | 'params' | null; wait: number } {
+  private partialDue(row: SyncRow, config: TurnConfig): { due: 'config' | 'params' | null; wait: number } {
     const now = Date.now();
     const waitFor = (kind: 'config' | 'params', changed: boolean): number => {
       if (!changed) {
@@ -146,18 +158,18 @@ export class RunSyncer {
       this.dirtySince[kind] ??= now;
       return row.state !== 'running' ? 0 : Math.max(0, this.dirtySince[kind] + this.deps.settings.debounceMs - now);
     };
-    const config = waitFor('config', configHash(row, this.deps.store) !== row.config_hash);
-    const params = waitFor('params', paramsHash(row) !== row.params_hash);
-    const due = config === 0 ? 'config' : params === 0 ? 'params' : null;
-    return { due, wait: Math.min(config, params) };
+    const configWait = waitFor('config', config.hash !== row.config_hash);
+    const paramsWait = waitFor('params', paramsHash(row) !== row.params_hash);
+    const due = configWait === 0 ? 'config' : paramsWait === 0 ? 'params' : null;
+    return { due, wait: Math.min(configWait, paramsWait) };
   }
 
   /** UpsertBucket: `full` sends every field; the partial kinds send only theirs (the rest null). */
-  private async upsert(row: SyncRow, http: WandbHttp, kind: 'full' | 'config' | 'params'): Promise<number> {
-    const variables = upsertVariables(row, this.deps.store, kind);
+  private async upsert(row: SyncRow, http: WandbHttp, kind: 'full' | 'config' | 'params', config: TurnConfig): Promise<number> {
+    const variables = upsertVariables(row, config.json, kind);
     // Hashed before the await: what was sent, not what the store holds when the answer arrives.
     const hashes = {
-      configHash: kind !== 'params' ? configHash(row, this.deps.store) : null,
+      configHash: kind !== 'params' ? config.hash : null,
       paramsHash: kind !== 'config' ? paramsHash(row) : null,
     };
     const data = await http.graphql<UpsertBucketData>('UpsertBucket', UPSERT_BUCKET, variables);
@@ -185,13 +197,13 @@ export class RunSyncer {
   }
 
   /** The uploads due now, and how long until the next file backing off is due. */
-  private uploadsDue(row: SyncRow): UploadPlan {
+  private uploadsDue(row: SyncRow, config: TurnConfig): UploadPlan {
     const { store } = this.deps;
     const terminal = row.state !== 'running';
     const pending = store.pendingFiles(row.pk, terminal).map((file) => fromFilesTable(file, store));
     const endOfRun = terminal && row.end_files_at !== row.updated_at;
     const metadata = store.uploadedVersion(row.pk, 'wandb-metadata.json') === undefined ? [metadataFile(row)] : [];
-    const items = endOfRun ? [...notYetUploaded(row.pk, endOfRunFiles(row, store), store), ...pending] : [...metadata, ...pending];
+    const items = endOfRun ? [...notYetUploaded(row.pk, endOfRunFiles(row, store, config.wrapped), store), ...pending] : [...metadata, ...pending];
     return { ...partitionByRetry(items, store.fileRetries(row.pk)), endOfRun };
   }
 
@@ -393,9 +405,11 @@ function serverNames(row: SyncRow): { entity: string; project: string } {
   return { entity: row.server_entity ?? row.entity ?? '', project: row.server_project ?? row.project };
 }
 
-/** Hash of what a config-only UpsertBucket sends. */
-export function configHash(row: SyncRow, store: SyncStore): string {
-  return sha256(JSON.stringify(wrappedConfigOf(row, store)));
+/** The run's wrapped config for one turn, read and serialised once. */
+function turnConfig(row: SyncRow, store: SyncStore): TurnConfig {
+  const wrapped = wrappedConfigOf(row, store);
+  const json = JSON.stringify(wrapped);
+  return { wrapped, json, hash: sha256(json) };
 }
 
 /** Hash of the fields a params UpsertBucket sends. */
@@ -404,11 +418,11 @@ export function paramsHash(row: SyncRow): string {
 }
 
 /** UpsertBucket variables: every one present, unset (or not part of a partial update) as null. */
-function upsertVariables(row: SyncRow, store: SyncStore, kind: 'full' | 'config' | 'params'): Record<string, unknown> {
+function upsertVariables(row: SyncRow, configJson: string, kind: 'full' | 'config' | 'params'): Record<string, unknown> {
   const vars: Record<string, unknown> = Object.fromEntries(UPSERT_BUCKET_VARIABLES.map((name) => [name, null]));
   const names = row.server_entity ? serverNames(row) : { entity: row.entity, project: row.project };
   Object.assign(vars, { id: row.bucket_id, name: row.run_id, project: names.project, entity: names.entity });
-  if (kind !== 'params') vars.config = JSON.stringify(wrappedConfigOf(row, store));
+  if (kind !== 'params') vars.config = configJson;
   if (kind !== 'config') {
     Object.assign(vars, { displayName: row.name, groupName: row.group_name, jobType: row.job_type, tags: JSON.parse(row.tags) as string[], notes: row.notes });
   }

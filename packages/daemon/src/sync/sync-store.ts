@@ -374,7 +374,6 @@ export class SyncStore {
     return (this.stmts.unreported.all(pk) as { path: string }[]).map((r) => r.path);
   }
 
-
   /** Records a 2xx UpsertBucket answer (unless the run's sync generation moved on). */
   upserted(pk: number, epoch: number, bucket: { bucketId: string; entity: string; project: string }, hashes: { configHash: string | null; paramsHash: string | null }): boolean {
     return this.guardTx(pk, epoch, () => this.stmts.upserted.run({ pk, ...bucket, ...hashes, now: now() }));

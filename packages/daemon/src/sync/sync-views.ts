@@ -130,7 +130,7 @@ export class SyncViews {
   /** The first file error of a run as one line (`status` shows one error per run). */
   private fileErrorLine(pk: number): string | null {
     const first = this.fileErrorsOf(pk)[0];
-    return first ? `file ${first.path} ${first.state === 'failed' ? 'failed' : 'retrying'}: ${first.error}` : null;
+    return first ? `file ${first.path} ${first.state}: ${first.error}` : null;
   }
 
   /** The `sync` part of the status reply. */

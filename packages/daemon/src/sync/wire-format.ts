@@ -3,7 +3,7 @@
  * metric definitions and custom charts), its unwrapping on resume, and `config.yaml`.
  */
 import { stringify as yamlStringify } from 'yaml';
-import { isPlainObject, type JsonObject, type MetricDefinition, type SummaryMode } from '@wandb-daemon/protocol';
+import { isPlainObject, setOwn, type JsonObject, type MetricDefinition, type SummaryMode } from '@wandb-daemon/protocol';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -116,7 +116,7 @@ export function wrapConfig(config: JsonObject, definitions: readonly StoredDefin
   // Left out without charts, so that the config (and its hash) of a run without any stays as before.
   if (charts.length > 0) {
     const visualize: Record<string, unknown> = {};
-    for (const chart of charts) Object.defineProperty(visualize, chart.key, { value: visualizeEntry(chart), enumerable: true, writable: true, configurable: true });
+    for (const chart of charts) setOwn(visualize, chart.key, visualizeEntry(chart));
     internal.visualize = visualize;
   }
   wrapped._wandb = { value: internal };

@@ -15,6 +15,16 @@ export const UnixSeconds = v.pipe(v.number(), v.finite(), v.minValue(0));
 /** A non-empty string of bounded length (names, ids, paths). */
 export const Name = (max = 512) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 
+/**
+ * A path of a file inside a run (`media/images/x.png`, `code/train.py`): relative, with no `.`, `..` or
+ * empty segment (a server refuses those in CreateRunFiles, which fails the run's upload round). Shared by
+ * every record that names a run file.
+ */
+export const RunFilePath = v.pipe(
+  Name(1024),
+  v.check((p) => !p.startsWith('/') && !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'file paths are relative to the run, without . or .. or empty segments'),
+);
+
 /** A string-keyed object of user values (config, summary, history data). */
 export const UserObject = v.record(v.string(), v.unknown());
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Name, RecordFields } from './common.js';
+import { RecordFields, RunFilePath } from './common.js';
 
 /** W&B's upload policies: now, whenever it changes, or at the end of the run. */
 export const FilePolicy = v.picklist(['now', 'live', 'end']);
@@ -9,7 +9,7 @@ export type FilePolicy = v.InferOutput<typeof FilePolicy>;
 export const FileRef = v.object({
   t: v.literal('file'),
   ...RecordFields,
-  path: v.pipe(Name(1024), v.check((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'file paths are relative to the run and may not contain ..')),
+  path: RunFilePath,
   localPath: v.pipe(v.string(), v.minLength(1)),
   policy: FilePolicy,
   size: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),

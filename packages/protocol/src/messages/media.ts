@@ -1,14 +1,8 @@
 import * as v from 'valibot';
-import { Name, RecordFields } from './common.js';
+import { Name, RecordFields, RunFilePath } from './common.js';
 
 /** The largest media file a client sends inline, in one record (a frame carries at most 16 MiB). */
 export const MAX_MEDIA_BYTES = 12 * 1024 * 1024;
-
-/** A run file path: relative, no `..` segment, no empty segment. */
-const RunFilePath = v.pipe(
-  Name(1024),
-  v.check((p) => !p.startsWith('/') && !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'file paths are relative to the run, without . or .. or empty segments'),
-);
 
 /**
  * A media file a logged value points at (`media/images/x_3_<sha256[:20]>.png`, a table's JSON, ...),
