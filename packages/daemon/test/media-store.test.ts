@@ -102,6 +102,21 @@ describe('RecordWriter: media and charts', () => {
     assert.equal(blobs().length, 1);
   });
 
+  it('hashes only new bytes: a record naming stored content points at the stored bytes, whatever it carries', () => {
+    const run = newRun('again');
+    const png = Buffer.from('\x89PNG stored once');
+    assert.deepEqual(apply(run, media('media/images/a_0.png', png)), { kind: 'stored' });
+    // Another copy that differs (a client bug): the stored bytes of that sha256 stay the file's.
+    assert.deepEqual(apply(run, media('media/images/a_1.png', Buffer.from('not the same bytes at all'), sha(png))), { kind: 'stored' });
+    const stored = blobs();
+    assert.equal(stored.length, 1);
+    assert.ok(stored[0]!.data.equals(png));
+    assert.deepEqual((files(run) as { path: string; size: number; sha256: string }[]).map((f) => [f.path, f.size, f.sha256]), [
+      ['media/images/a_0.png', png.length, sha(png)],
+      ['media/images/a_1.png', png.length, sha(png)],
+    ]);
+  });
+
   it('deletes a content no file points at any more: path logged again with other bytes, replaced by a file on disk, run deleted', () => {
     const one = Buffer.from('one');
     const two = Buffer.from('two');

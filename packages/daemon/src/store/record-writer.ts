@@ -64,7 +64,7 @@ export class RecordWriter {
       VALUES (@run, @path, NULL, @blob, 'now', @size, @sha256, @now)
       ON CONFLICT (run_pk, path) DO UPDATE SET local_path = NULL, blob_id = excluded.blob_id, policy = excluded.policy,
         size = excluded.size, sha256 = excluded.sha256, updated_at = excluded.updated_at`);
-    this.blobBySha = db.prepare('SELECT id FROM blobs WHERE sha256 = ?');
+    this.blobBySha = db.prepare('SELECT id, size FROM blobs WHERE sha256 = ?');
     this.insertBlob = db.prepare('INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?)');
     this.upsertChart = db.prepare(`INSERT INTO charts (run_pk, key, panel_def_id, table_key, fields, string_fields) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (run_pk, key) DO UPDATE SET panel_def_id = excluded.panel_def_id, table_key = excluded.table_key,
@@ -191,14 +191,16 @@ export class RecordWriter {
    * is deleted when no file points at it any more (migration 0040's triggers).
    */
   private applyMedia(run: ActiveRun, r: Extract<RecordMessage, { t: 'media' }>): ApplyOutcome {
-    const actual = sha256(r.bytes);
-    if (actual !== r.sha256) {
-      return { kind: 'dropped', reason: `media ${r.path} refused: its bytes have sha256 ${actual}, the record says ${r.sha256}` };
-    }
     const now = Date.now() / 1000;
-    const found = this.blobBySha.get(r.sha256) as { id: number } | undefined;
-    const blob = found ? found.id : Number(this.insertBlob.run(r.sha256, r.bytes.length, now, asBuffer(r.bytes)).lastInsertRowid);
-    this.upsertBlobFile.run({ run: run.pk, path: r.path, blob, size: r.bytes.length, sha256: r.sha256, now });
+    // Bytes already stored under this sha256 are the file (the record's copy is not kept), so only new
+    // bytes are hashed: logging the same image again costs no hashing inside the commit.
+    const found = this.blobBySha.get(r.sha256) as { id: number; size: number } | undefined;
+    if (!found) {
+      const actual = sha256(r.bytes);
+      if (actual !== r.sha256) return { kind: 'dropped', reason: `media ${r.path} refused: its bytes have sha256 ${actual}, the record says ${r.sha256}` };
+    }
+    const blob = found ?? { id: Number(this.insertBlob.run(r.sha256, r.bytes.length, now, asBuffer(r.bytes)).lastInsertRowid), size: r.bytes.length };
+    this.upsertBlobFile.run({ run: run.pk, path: r.path, blob: blob.id, size: blob.size, sha256: r.sha256, now });
     return STORED;
   }
 
