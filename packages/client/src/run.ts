@@ -304,7 +304,7 @@ export class Run {
   private sendMedia(media: MediaCollector): void {
     this.sendFiles('log', media.files.values());
     for (const chart of media.charts) this.send('log', { t: 'chart', ...chart });
-    media.begin(0); // the bytes are encoded and queued; do not keep them alive until the next call
+    media.clear(); // encoded and queued
   }
 
   private flushPending(): void {

@@ -49,7 +49,7 @@ export class SummaryStore {
     if (Object.keys(values).length === 0) return;
     // Sent before the store changes: a finished run throws here and the summary stays as it was.
     this.sink({ set: values, remove: [] }, [...this.media.files.values()]);
-    this.media.begin('summary'); // sent: do not keep the bytes alive until the next update
+    this.media.clear();
     for (const [key, value] of Object.entries(values)) {
       this.values[key] = value;
       this.pinned.add(pathKey([key]));

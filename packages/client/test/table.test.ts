@@ -1,19 +1,12 @@
 /** Table: W&B's `table-file` JSON and file, column type inference, mixed-type errors, rich cells. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { UsageError } from '../src/errors.js';
 import { Image } from '../src/media/image.js';
 import { Table } from '../src/media/table.js';
-import type { MediaContext, MediaFileOut } from '../src/media/wb-value.js';
+import type { MediaFileOut } from '../src/media/wb-value.js';
+import { recorder, sha256 } from './media-helpers.js';
 
-/** A context that records the files a value adds. */
-function recorder(key = 'tab', step: number | 'summary' = 3): MediaContext & { files: MediaFileOut[] } {
-  const files: MediaFileOut[] = [];
-  return { key, step, files, addFile: (file) => void files.push(file) };
-}
-
-const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 const text = (file: MediaFileOut) => new TextDecoder().decode(file.bytes);
 
 describe('Table JSON and file', () => {

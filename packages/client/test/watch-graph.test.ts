@@ -3,11 +3,11 @@
  * `Node.from_keras` writes them, edges from inbound layers) stored as a `graph-file`.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Graph, unwatchModels, watchModels } from '../src/watch/index.js';
 import { RecordingTarget } from '../src/watch/test-utils/recording-target.js';
+import { sha256 as sha256Of } from './media-helpers.js';
 
 before(async () => {
   tf.env().set('PROD', true);
@@ -51,7 +51,7 @@ describe('watch() graph', () => {
     const json = target.json(graph, 'graph_2', 'summary');
     assert.equal(target.files.length, 1);
     const file = target.files[0]!;
-    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    const sha256 = sha256Of(file.bytes);
     assert.deepEqual(json, { _type: 'graph-file', path: `media/graph/graph_2_summary_${sha256.slice(0, 20)}.graph.json`, sha256, size: file.bytes.length });
     assert.equal(file.path, json.path);
     assert.equal(file.sha256, sha256);

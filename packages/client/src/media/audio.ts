@@ -4,7 +4,7 @@
  */
 import { loadWavefile } from './codecs.js';
 import { copyBytes, FileMedia, readMediaFile } from './file-media.js';
-import { isNumericArrayView, isShapedData, isTensorLike, tensorData, type ShapedData, type TensorLike } from './ndarray.js';
+import { isNumericArrayView, isShapedData, isTensorLike, toNdArray, type ShapedData, type TensorLike } from './ndarray.js';
 import type { MediaContext, WBValue } from './wb-value.js';
 
 /** Samples: one channel, or one array per channel. */
@@ -49,7 +49,7 @@ export class Audio extends FileMedia {
   }
 
   toWandbJson(ctx: MediaContext): Record<string, unknown> {
-    return { ...this.fileJson(ctx, 'audio-file'), sample_rate: this.sampleRate, ...this.captionJson() };
+    return { ...this.fileJson(ctx), sample_rate: this.sampleRate, ...this.captionJson() };
   }
 
   /** W&B's `audio`: every clip's JSON with their sample rates and durations; `captions` ('' for none) when some clip has one. */
@@ -94,11 +94,10 @@ function encodeAudio(data: AudioInput, options: AudioOptions): EncodedAudio {
 /** The samples as one array per channel, all of one length. */
 function toChannels(data: unknown): ArrayLike<number>[] {
   if (isTensorLike(data) || isShapedData(data)) {
-    const { data: flat, shape } = isTensorLike(data) ? tensorData(data, 'Audio') : { data: data.data, shape: [...data.shape] };
+    const { data: flat, shape } = toNdArray(data, 'Audio')!;
     if (shape.length === 1) return [flat];
     if (shape.length !== 2) throw new TypeError(`Audio samples must be of shape [frames] or [frames, channels]; got [${shape.join(', ')}]`);
     const [frames, count] = shape as [number, number];
-    if (frames * count !== flat.length) throw new TypeError(`Audio shape [${frames}, ${count}] needs ${frames * count} values, data has ${flat.length}`);
     return Array.from({ length: count }, (_, c) => Float64Array.from({ length: frames }, (_v, f) => flat[f * count + c]!));
   }
   if (isNumericArrayView(data)) return [data];

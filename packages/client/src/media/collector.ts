@@ -26,6 +26,11 @@ export class MediaCollector {
   /** Starts a call whose values belong to `step`. */
   begin(step: number | 'summary'): void {
     this.step = step;
+    this.clear();
+  }
+
+  /** Drops what the call gathered (once sent: the bytes are not kept alive until the next call). */
+  clear(): void {
     if (this.files.size > 0) this.files.clear();
     if (this.charts.length > 0) this.charts.length = 0;
   }

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mediaPath, type MediaKind } from './media-path.js';
-import { WBValue, type MediaContext, type MediaFileOut } from './wb-value.js';
+import { mediaPath, mediaPathPrefix, type MediaKind } from './media-path.js';
+import { WBValue, type MediaContext } from './wb-value.js';
 
 /**
  * The largest media file a client sends, in bytes: the protocol's `MAX_MEDIA_BYTES` (which lives
@@ -15,7 +15,7 @@ import { WBValue, type MediaContext, type MediaFileOut } from './wb-value.js';
 export const MAX_MEDIA_BYTES = 12 * 1024 * 1024;
 
 /** Hex sha256 of `bytes`. */
-export function sha256Hex(bytes: Uint8Array): string {
+function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -40,6 +40,21 @@ export function readMediaFile(path: string, what: string): Uint8Array {
 /** A copy of caller-owned bytes as a plain Uint8Array (the caller may reuse its buffer). */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** The fields every file value's JSON starts with, in W&B's order (`Media.to_json`). */
+export type MediaFileJson = { _type: string; sha256: string; size: number; path: string };
+
+/**
+ * Names `bytes` for `ctx` and registers the file: `media/<kind>/<key>_<step>_<sha256[:20]>.<extension>`,
+ * or `media/<kind>/<sha256[:20]>.<extension>` in a table (`ctx.byContent`). Returns the first fields
+ * of the value's JSON.
+ */
+export function mediaFileJson(ctx: MediaContext, type: string, kind: MediaKind, bytes: Uint8Array, extension: string, sha256 = sha256Hex(bytes)): MediaFileJson {
+  const id = sha256.slice(0, 20);
+  const path = ctx.byContent ? `${mediaPathPrefix(kind)}${id}.${extension}` : mediaPath(kind, ctx.key, ctx.step, id, extension);
+  ctx.addFile({ path, bytes, sha256 });
+  return { _type: type, sha256, size: bytes.length, path };
 }
 
 /** A value logged as one file under `media/<kind>/`. */
@@ -69,14 +84,9 @@ export abstract class FileMedia extends WBValue {
     return this.bytes.length;
   }
 
-  /**
-   * Names the file for `ctx`, registers it, and returns the fields every file value starts with, in
-   * W&B's order (`Media.to_json`): `_type`, `sha256`, `size`, `path`.
-   */
-  protected fileJson(ctx: MediaContext, type: string): { _type: string; sha256: string; size: number; path: string } {
-    const file: MediaFileOut = { path: mediaPath(this.kind, ctx.key, ctx.step, this.sha256.slice(0, 20), this.extension), bytes: this.bytes, sha256: this.sha256 };
-    ctx.addFile(file);
-    return { _type: type, sha256: this.sha256, size: this.bytes.length, path: file.path };
+  /** Names the file for `ctx`, registers it, and returns the first fields of the JSON ({@link mediaFileJson}). */
+  protected fileJson(ctx: MediaContext): MediaFileJson {
+    return mediaFileJson(ctx, this.wandbType, this.kind, this.bytes, this.extension, this.sha256);
   }
 
   /** True when the value has a caption to show (W&B skips an empty one). */

@@ -8,7 +8,7 @@ import { isTensorLike, tensorData, type TensorLike } from './ndarray.js';
 import { WBValue } from './wb-value.js';
 
 /** Most bins a histogram may have (W&B's `Histogram.MAX_LENGTH`). */
-export const MAX_HISTOGRAM_BINS = 512;
+const MAX_HISTOGRAM_BINS = 512;
 
 /** Counts per bin and the bin edges (`bins.length === values.length + 1`). */
 export interface HistogramData {
@@ -17,7 +17,7 @@ export interface HistogramData {
 }
 
 /** `numBins` when it is an integer in [1, 512]; otherwise a clear error. */
-export function checkNumBins(numBins: unknown): number {
+function checkNumBins(numBins: unknown): number {
   if (typeof numBins !== 'number' || !Number.isInteger(numBins)) throw new TypeError(`Histogram numBins must be an integer, got ${String(numBins)}`);
   if (numBins < 1 || numBins > MAX_HISTOGRAM_BINS) throw new RangeError(`Histogram numBins must be between 1 and ${MAX_HISTOGRAM_BINS}, got ${numBins}`);
   return numBins;

@@ -36,7 +36,7 @@ export class Html extends FileMedia {
   }
 
   toWandbJson(ctx: MediaContext): Record<string, unknown> {
-    return this.fileJson(ctx, 'html-file');
+    return this.fileJson(ctx);
   }
 
   /** W&B's `html`: every page's JSON. */

@@ -53,7 +53,7 @@ export class Image extends FileMedia {
   }
 
   toWandbJson(ctx: MediaContext): Record<string, unknown> {
-    return { ...this.fileJson(ctx, 'image-file'), format: this.format, width: this.width, height: this.height, ...this.captionJson() };
+    return { ...this.fileJson(ctx), format: this.format, width: this.width, height: this.height, ...this.captionJson() };
   }
 
   /**

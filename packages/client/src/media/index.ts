@@ -1,9 +1,8 @@
 /** The rich values `run.log` and `run.summary` take (W&B's `wandb.Image`, `wandb.Histogram`, ...). */
 export { Audio, type AudioInput, type AudioOptions, type AudioSamples } from './audio.js';
-export { checkNumBins, histogram, Histogram, MAX_HISTOGRAM_BINS, type HistogramData, type HistogramOptions } from './histogram.js';
+export { histogram, Histogram, type HistogramData, type HistogramOptions } from './histogram.js';
 export { Html, type HtmlOptions } from './html.js';
 export { Image, type ImageFormat, type ImageInput, type ImageOptions } from './image.js';
-export { mediaPath, sanitizeMediaKey, type MediaKind } from './media-path.js';
 export type { ShapedData, TensorLike } from './ndarray.js';
 export { Object3D, type LidarScene, type Object3DFormat, type Object3DInput, type Object3DOptions, type PointCloud } from './object3d.js';
 export type { ImageMode } from './pixels.js';

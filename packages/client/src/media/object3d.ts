@@ -52,7 +52,7 @@ export class Object3D extends FileMedia {
   }
 
   toWandbJson(ctx: MediaContext): Record<string, unknown> {
-    return { ...this.fileJson(ctx, 'object3D-file'), ...this.captionJson() };
+    return { ...this.fileJson(ctx), ...this.captionJson() };
   }
 
   /** W&B's `object3D`: file names relative to `media/object3D/`, and every object's JSON. */

@@ -4,6 +4,7 @@
  * their `_type`, List, TypedDict and Union (Optional is a union with None). A column's type is
  * narrowed by each value it takes; a value it cannot take makes the row invalid.
  */
+import { isPlainObject } from '@wandb-daemon/protocol/plain-object';
 import { WBValue } from './wb-value.js';
 
 /**
@@ -55,12 +56,6 @@ function flatSorted(types: readonly CellType[]): CellType[] {
 
 /** A union of `types` (W&B's `UnionType`; Optional(T) is `union([T, NONE])`). */
 export const union = (types: readonly CellType[]): CellType => ({ kind: 'union', types: flatSorted(types) });
-
-/** True for `{}` literals and null-prototype objects. */
-export const isPlainObject = (value: object): boolean => {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-};
 
 const isNone = (type: CellType): boolean => type.kind === 'simple' && type.name === 'none';
 const isList = (value: unknown): value is Iterable<unknown> =>

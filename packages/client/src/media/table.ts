@@ -5,11 +5,11 @@
  * are written as their JSON, their files named by content (`media/images/<sha256[:20]>.png`) so an
  * image repeated in many rows is one file.
  */
+import { isPlainObject } from '@wandb-daemon/protocol/plain-object';
 import { UsageError } from '../errors.js';
-import { checkMediaSize, sha256Hex } from './file-media.js';
-import { mediaPath } from './media-path.js';
-import { assign, describeType, describeValue, isPlainObject, NONE, typeFromName, typeOf, union, UNKNOWN, type CellType, type ColumnTypeName } from './table-types.js';
-import { WBValue, type MediaContext, type MediaFileOut } from './wb-value.js';
+import { checkMediaSize, mediaFileJson } from './file-media.js';
+import { assign, describeType, describeValue, NONE, typeFromName, typeOf, union, UNKNOWN, type CellType, type ColumnTypeName } from './table-types.js';
+import { WBValue, type MediaContext } from './wb-value.js';
 
 export type { ColumnTypeName } from './table-types.js';
 
@@ -155,11 +155,8 @@ export class Table extends WBValue {
     const file = { columns: this.columns, data: this.data.map((row) => row.map((value) => cells.json(value))) };
     const bytes = new TextEncoder().encode(stringifyWandbJson(file));
     checkMediaSize(bytes, `Table ${JSON.stringify(ctx.key)}`);
-    const sha256 = sha256Hex(bytes);
-    const path = mediaPath('table', ctx.key, ctx.step, sha256.slice(0, 20), 'table.json');
-    ctx.addFile({ path, bytes, sha256 });
     // W&B's key order (Media.to_json, then Table.to_json's update).
-    return { _type: 'table-file', sha256, size: bytes.length, path, ncols: this.columns.length, nrows: this.data.length, log_mode: LOG_MODE };
+    return { ...mediaFileJson(ctx, this.wandbType, 'table', bytes, 'table.json'), ncols: this.columns.length, nrows: this.data.length, log_mode: LOG_MODE };
   }
 
   #indexOf(name: ColumnKey): number {
@@ -220,7 +217,7 @@ function columnTypeNames(types: TableOptions['columnTypes'], columns: readonly C
 // ---- Writing the table file. ----
 
 /**
- * Turns cells into JSON values. A rich value's files are renamed by content
+ * Turns cells into JSON values. A rich value's files are named by content
  * (`media/<kind>/<sha256[:20]>.<ext>`), so the same image in many rows or tables is one file; a value
  * met twice is converted once.
  */
@@ -229,7 +226,7 @@ class CellWriter {
   readonly #ctx: MediaContext;
 
   constructor(ctx: MediaContext) {
-    this.#ctx = ctx;
+    this.#ctx = { key: ctx.key, step: ctx.step, byContent: true, addFile: (file) => ctx.addFile(file) };
   }
 
   json(value: unknown, ancestors: object[] = []): unknown {
@@ -263,49 +260,17 @@ class CellWriter {
 
   #richJson(value: WBValue): unknown {
     if (this.#seen.has(value)) return this.#seen.get(value);
-    const renamed = new Map<string, string>();
-    const ctx = this.#ctx;
-    const json = value.toWandbJson({
-      key: ctx.key,
-      step: ctx.step,
-      addFile(file: MediaFileOut) {
-        const path = contentPath(file);
-        renamed.set(file.path, path);
-        ctx.addFile({ ...file, path });
-      },
-    });
-    const out = this.json(renamePaths(json, renamed));
+    const out = this.json(value.toWandbJson(this.#ctx));
     this.#seen.set(value, out);
     return out;
   }
-}
-
-/** `media/images/k_3_<id>.png` → `media/images/<id>.png`, where id is the file's sha256[:20]. */
-function contentPath(file: MediaFileOut): string {
-  const slash = file.path.lastIndexOf('/');
-  const base = file.path.slice(slash + 1);
-  const id = file.sha256.slice(0, 20);
-  const at = base.lastIndexOf(id);
-  const extension = at >= 0 ? base.slice(at + id.length) : (/(\.[A-Za-z0-9]+)+$/.exec(base)?.[0] ?? '');
-  return `${file.path.slice(0, slash + 1)}${id}${extension}`;
-}
-
-/** `json` with every string equal to a renamed path replaced by its new name. */
-function renamePaths(json: unknown, renamed: ReadonlyMap<string, string>): unknown {
-  if (renamed.size === 0) return json;
-  if (typeof json === 'string') return renamed.get(json) ?? json;
-  if (Array.isArray(json)) return json.map((item) => renamePaths(item, renamed));
-  if (typeof json === 'object' && json !== null && isPlainObject(json)) {
-    return Object.fromEntries(Object.entries(json).map(([key, value]) => [key, renamePaths(value, renamed)]));
-  }
-  return json;
 }
 
 /**
  * W&B's JSON for the table file: compact, non-finite numbers as the bare tokens `NaN`, `Infinity`
  * and `-Infinity` (as W&B writes them), big integers as exact digits. Takes the output of CellWriter.
  */
-export function stringifyWandbJson(value: unknown): string {
+function stringifyWandbJson(value: unknown): string {
   const out: string[] = [];
   write(value, out);
   return out.join('');

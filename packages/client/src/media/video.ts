@@ -51,7 +51,7 @@ export class Video extends FileMedia {
 
   toWandbJson(ctx: MediaContext): Record<string, unknown> {
     return {
-      ...this.fileJson(ctx, 'video-file'),
+      ...this.fileJson(ctx),
       ...(this.width === undefined ? {} : { width: this.width }),
       ...(this.height === undefined ? {} : { height: this.height }),
       ...this.captionJson(),
@@ -118,7 +118,7 @@ function withGifSize(video: EncodedVideo): EncodedVideo {
 }
 
 /** Frames of one video, each H×W×C bytes. */
-export interface Frames {
+interface Frames {
   count: number;
   width: number;
   height: number;
@@ -132,7 +132,7 @@ export interface Frames {
  * black videos to a power of two and tiled into a grid of 2^⌊(bitlength(B) - 1) / 2⌋ rows; the result
  * is T frames of H×W×C.
  */
-export function tileFrames(shape: readonly number[], data: Uint8Array): Frames {
+function tileFrames(shape: readonly number[], data: Uint8Array): Frames {
   if (shape.length !== 4 && shape.length !== 5) throw new TypeError(`Video frames must be T×C×H×W or B×T×C×H×W; got shape [${shape.join(', ')}]`);
   const [b, t, c, h, w] = (shape.length === 4 ? [1, ...shape] : shape) as [number, number, number, number, number];
   if (c !== 1 && c !== 3) throw new TypeError(`Video frames must have 1 or 3 channels (T×C×H×W); got ${c} in shape [${shape.join(', ')}]`);
@@ -167,7 +167,7 @@ const GRAY_PALETTE = Array.from({ length: 256 }, (_, v) => [v, v, v]);
  * one exact palette when the whole video has at most 256 colours, else an exact palette per frame
  * when the frame has at most 256, else gifenc's quantizer for that frame.
  */
-export function encodeGif(frames: Frames, fps: number): Uint8Array {
+function encodeGif(frames: Frames, fps: number): Uint8Array {
   const { GIFEncoder } = loadGifenc();
   const gif = GIFEncoder();
   const delay = 1000 / fps;

@@ -25,6 +25,11 @@ export interface MediaContext {
   readonly key: string;
   /** The history step of the row, or 'summary' for a summary value. */
   readonly step: number | 'summary';
+  /**
+   * True in a table's cells: files are named by content alone (`media/images/<sha256[:20]>.png`), so
+   * a value repeated in many rows or tables is one file.
+   */
+  readonly byContent?: boolean;
   /** Registers a file the value's JSON points at. The same path twice is kept once. */
   addFile(file: MediaFileOut): void;
 }

@@ -3,8 +3,7 @@
  * and referenced as `{"_type": "graph-file", "path", "sha256", "size"}`. The file holds
  * `{"format": "keras", "nodes": [...], "edges": [[from, to], ...]}` (W&B's `Graph._to_graph_json`).
  */
-import { checkMediaSize, sha256Hex } from '../media/file-media.js';
-import { sanitizeMediaKey } from '../media/media-path.js';
+import { checkMediaSize, mediaFileJson } from '../media/file-media.js';
 import { WBValue, type MediaContext } from '../media/wb-value.js';
 import type { GraphData, GraphNode } from './types.js';
 
@@ -34,9 +33,6 @@ export class Graph extends WBValue {
   toWandbJson(ctx: MediaContext): Record<string, unknown> {
     const bytes = new TextEncoder().encode(JSON.stringify(this.toGraphJson()));
     checkMediaSize(bytes, 'Graph');
-    const sha256 = sha256Hex(bytes);
-    const path = `media/graph/${sanitizeMediaKey(ctx.key)}_${ctx.step}_${sha256.slice(0, 20)}.graph.json`;
-    ctx.addFile({ path, bytes, sha256 });
-    return { _type: 'graph-file', path, sha256, size: bytes.length };
+    return mediaFileJson(ctx, this.wandbType, 'graph', bytes, 'graph.json');
   }
 }
