@@ -5,6 +5,7 @@ export * from './batch-frame.js';
 export * from './codec.js';
 export * from './errors.js';
 export * from './frame.js';
+export * from './limits.js';
 export * from './messages/index.js';
 export * from './validate.js';
 export * from './version.js';

@@ -14,4 +14,5 @@ export * from './plain-object.js';
 export * from './run-names.js';
 export * from './summary-rules.js';
 export * from './version.js';
+export * from './wandb-json.js';
 export type * from './messages/index.js';

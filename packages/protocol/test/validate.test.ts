@@ -18,7 +18,7 @@ import { decodeBody, encodeBody } from '../src/codec.js';
 import { FrameReader } from '../src/frame.js';
 import { handshakeMismatch, makeHello } from '../src/messages/handshake.js';
 import { ClientMessage } from '../src/messages/index.js';
-import { MAX_MEDIA_BYTES } from '../src/messages/media.js';
+import { MAX_MEDIA_BYTES } from '../src/limits.js';
 import { parseClientMessage, parseHello, parseRecord } from '../src/validate.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION } from '../src/version.js';
 

@@ -5,14 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MAX_MEDIA_BYTES } from '@wandb-daemon/protocol/lite';
 import { mediaPath, mediaPathPrefix, type MediaKind } from './media-path.js';
 import { WBValue, type MediaContext } from './wb-value.js';
 
-/**
- * The largest media file a client sends, in bytes: the protocol's `MAX_MEDIA_BYTES` (which lives
- * beside its schema, not in the light module the client loads; a test keeps the two equal).
- */
-export const MAX_MEDIA_BYTES = 12 * 1024 * 1024;
 
 /** Hex sha256 of `bytes`. */
 function sha256Hex(bytes: Uint8Array): string {

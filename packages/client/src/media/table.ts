@@ -5,6 +5,7 @@
  * are written as their JSON, their files named by content (`media/images/<sha256[:20]>.png`) so an
  * image repeated in many rows is one file.
  */
+import { toWandbJson } from '@wandb-daemon/protocol/lite';
 import { isPlainObject } from '@wandb-daemon/protocol/plain-object';
 import { UsageError } from '../errors.js';
 import { checkMediaSize, mediaFileJson } from './file-media.js';
@@ -153,7 +154,8 @@ export class Table extends WBValue {
     }
     const cells = new CellWriter(ctx);
     const file = { columns: this.columns, data: this.data.map((row) => row.map((value) => cells.json(value))) };
-    const bytes = new TextEncoder().encode(stringifyWandbJson(file));
+    // W&B's JSON: non-finite numbers as bare NaN/Infinity tokens, as W&B writes them.
+    const bytes = new TextEncoder().encode(toWandbJson(file));
     checkMediaSize(bytes, `Table ${JSON.stringify(ctx.key)}`);
     // W&B's key order (Media.to_json, then Table.to_json's update).
     return { ...mediaFileJson(ctx, this.wandbType, 'table', bytes, 'table.json'), ncols: this.columns.length, nrows: this.data.length, log_mode: LOG_MODE };
@@ -263,55 +265,5 @@ class CellWriter {
     const out = this.json(value.toWandbJson(this.#ctx));
     this.#seen.set(value, out);
     return out;
-  }
-}
-
-/**
- * W&B's JSON for the table file: compact, non-finite numbers as the bare tokens `NaN`, `Infinity`
- * and `-Infinity` (as W&B writes them), big integers as exact digits. Takes the output of CellWriter.
- */
-function stringifyWandbJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out);
-  return out.join('');
-}
-
-function write(value: unknown, out: string[]): void {
-  switch (typeof value) {
-    case 'number':
-      out.push(Number.isFinite(value) ? JSON.stringify(value) : String(value));
-      return;
-    case 'bigint':
-      out.push(value.toString());
-      return;
-    case 'string':
-    case 'boolean':
-      out.push(JSON.stringify(value));
-      return;
-    case 'object':
-      break;
-    default:
-      out.push('null');
-      return;
-  }
-  if (value === null) {
-    out.push('null');
-  } else if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item, i) => {
-      if (i > 0) out.push(',');
-      write(item, out);
-    });
-    out.push(']');
-  } else {
-    out.push('{');
-    let first = true;
-    for (const [key, item] of Object.entries(value)) {
-      if (item === undefined) continue;
-      out.push(first ? '' : ',', JSON.stringify(key), ':');
-      write(item, out);
-      first = false;
-    }
-    out.push('}');
   }
 }

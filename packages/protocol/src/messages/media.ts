@@ -1,8 +1,7 @@
 import * as v from 'valibot';
+import { MAX_MEDIA_BYTES } from '../limits.js';
 import { Name, RecordFields, RunFilePath } from './common.js';
 
-/** The largest media file a client sends inline, in one record (a frame carries at most 16 MiB). */
-export const MAX_MEDIA_BYTES = 12 * 1024 * 1024;
 
 /**
  * A media file a logged value points at (`media/images/x_3_<sha256[:20]>.png`, a table's JSON, ...),
