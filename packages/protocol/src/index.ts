@@ -13,4 +13,5 @@ export * from './wandb-json.js';
 export * from './daemon-message.js';
 export * from './summary-rules.js';
 export * from './plain-object.js';
+export * from './run-file-path.js';
 export * from './run-names.js';

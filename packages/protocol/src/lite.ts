@@ -11,6 +11,7 @@ export * from './frame.js';
 export * from './handshake-policy.js';
 export * from './limits.js';
 export * from './plain-object.js';
+export * from './run-file-path.js';
 export * from './run-names.js';
 export * from './summary-rules.js';
 export * from './version.js';

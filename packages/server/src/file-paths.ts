@@ -6,18 +6,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
-/** Longest run file path accepted. */
-const MAX_FILE_PATH_LENGTH = 1024;
-
-/** Why `path` is not an acceptable run file path, or null when it is. */
-export function invalidFilePath(path: string): string | null {
-  if (path.length === 0 || path.length > MAX_FILE_PATH_LENGTH) return `file paths must have 1 to ${MAX_FILE_PATH_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\\]/.test(path)) return 'file paths may not contain control characters or backslashes';
-  if (path.startsWith('/')) return 'file paths must be relative';
-  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return 'file paths may not contain empty, "." or ".." segments';
-  return null;
-}
+/** Why `path` is not an acceptable run file path, or null when it is (the protocol's rule, shared with clients). */
+export { invalidRunFilePath as invalidFilePath } from '@wandb-daemon/protocol';
 
 /** The blob name (relative to the files dir) for a run's file. */
 export function blobName(runId: number, path: string): string {

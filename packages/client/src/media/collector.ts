@@ -2,6 +2,7 @@
  * What one `log` or summary update gathers while its values become JSON: the files they point at and
  * the custom charts they register. The run sends them, then the row; a call that throws sends none.
  */
+import { invalidRunFilePath } from '@wandb-daemon/protocol/lite';
 import { checkMediaSize } from './file-media.js';
 import type { ChartSpecOut, MediaContext, MediaFileOut } from './wb-value.js';
 
@@ -52,10 +53,8 @@ export class MediaCollector {
   /** Registers a file, checked as the daemon will check it, so a bad one throws in the caller. */
   private addFile(file: MediaFileOut): void {
     if (this.files.has(file.path)) return;
-    const segments = file.path.split('/');
-    if (!file.path.startsWith('media/') || file.path.length > 1024 || segments.some((s) => s === '' || s === '.' || s === '..')) {
-      throw new TypeError(`media file path ${JSON.stringify(file.path)} is not a relative path under media/`);
-    }
+    const invalid = file.path.startsWith('media/') ? invalidRunFilePath(file.path) : 'not under media/';
+    if (invalid !== null) throw new TypeError(`media file path ${JSON.stringify(file.path)} is not a relative path under media/: ${invalid}`);
     if (!SHA256.test(file.sha256)) throw new TypeError(`media file ${file.path}: sha256 must be 64 lowercase hex digits`);
     if (!(file.bytes instanceof Uint8Array)) throw new TypeError(`media file ${file.path}: bytes must be a Uint8Array`);
     checkMediaSize(file.bytes, `media file ${file.path}`);

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { invalidRunFilePath } from '../run-file-path.js';
 
 /** The daemon's handle for a run, returned by `run.start` and carried by every record of that run. */
 export const RunKey = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
@@ -21,8 +22,8 @@ export const Name = (max = 512) => v.pipe(v.string(), v.minLength(1), v.maxLengt
  * every record that names a run file.
  */
 export const RunFilePath = v.pipe(
-  Name(1024),
-  v.check((p) => !p.startsWith('/') && !p.split('/').some((part) => part === '..' || part === '.' || part === ''), 'file paths are relative to the run, without . or .. or empty segments'),
+  v.string(),
+  v.check((p) => invalidRunFilePath(p) === null, (issue) => invalidRunFilePath(String(issue.input)) ?? 'not a run file path'),
 );
 
 /** A string-keyed object of user values (config, summary, history data). */
