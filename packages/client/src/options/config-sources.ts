@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setOwn } from '@wandb-daemon/protocol/plain-object';
 import { isPlainObject } from './checks.js';
 import { describeValue, invalid, UsageError } from './errors.js';
 import type { GivenOption } from './spellings.js';
@@ -69,7 +70,7 @@ function fromMap(map: Map<unknown, unknown>, label: string): Record<string, unkn
   const out: Record<string, unknown> = {};
   for (const [key, item] of map) {
     if (typeof key !== 'string') throw new UsageError(`Invalid ${label}: a Map config must have string keys, received a key of ${describeValue(key)}.`);
-    setKey(out, key, item);
+    setOwn(out, key, item);
   }
   return out;
 }
@@ -111,7 +112,7 @@ function unwrapWandbFormat(data: Record<string, unknown>): Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (key === 'wandb_version' || key === '_wandb') continue;
-    setKey(out, key, isValueDesc(value) ? value.value : value);
+    setOwn(out, key, isValueDesc(value) ? value.value : value);
   }
   return out;
 }
@@ -124,22 +125,17 @@ function filterKeys(config: Record<string, unknown>, include: readonly string[],
   if (include.length === 0 && exclude.length === 0) return config;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (include.length > 0 ? include.includes(key) : !exclude.includes(key)) setKey(out, key, value);
+    if (include.length > 0 ? include.includes(key) : !exclude.includes(key)) setOwn(out, key, value);
   }
   return out;
 }
 
 function copyKeys(source: Record<string, unknown>, skip: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) if (!skip.includes(key)) setKey(out, key, value);
+  for (const [key, value] of Object.entries(source)) if (!skip.includes(key)) setOwn(out, key, value);
   return out;
 }
 
 function assignKeys(target: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(source)) setKey(target, key, value);
-}
-
-/** Sets an own property, so that a config key named `__proto__` is data, never the object's prototype. */
-function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(source)) setOwn(target, key, value);
 }

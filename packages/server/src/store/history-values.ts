@@ -5,7 +5,7 @@
  * JSON text in `json`. Keys are the user's and stored as sent, "__proto__" and "constructor"
  * included: whoever builds objects from them assigns with setOwn/setDotted, never `obj[key] =`.
  */
-import { parseWandbJson, toWandbJson } from '@wandb-daemon/protocol';
+import { parseWandbJson, setOwn, toWandbJson } from '@wandb-daemon/protocol';
 
 /** One flattened leaf of a history row. */
 export interface FlatValue {
@@ -75,15 +75,6 @@ export function forEachLeaf(row: Record<string, unknown>, visit: (key: string, v
 export function stepOf(row: Record<string, unknown> | null, lineNo: number): number {
   const step = row?._step;
   return typeof step === 'number' && Number.isSafeInteger(step) ? step : lineNo;
-}
-
-/**
- * Sets own property `key` of `target` as plain data. Keys come from users' lines, and JSON.parse
- * keeps "__proto__" as an ordinary key: `target[key] = value` would set target's prototype instead.
- */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  else target[key] = value;
 }
 
 /**
